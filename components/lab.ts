@@ -1,0 +1,129 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as resources from "@pulumi/azure-native/resources";
+import { ComputeInstance, COMPUTE_INSTANCE_DEFAULTS } from "./computeInstance";
+import { MlWorkspace, ML_WORKSPACE_DEFAULTS } from "./mlWorkspace";
+import { deriveNames, isValidName, NAME_RULES } from "./naming";
+
+/** Arguments of {@link Dp100Lab}. */
+export interface Dp100LabArgs {
+    /** Required. The Azure region closest to the learner, e.g. `westeurope`. */
+    readonly location: pulumi.Input<string>;
+    /** Optional. The resource group to create. Defaults to `rg-dp100-labs`. */
+    readonly resourceGroupName?: string;
+    /** Optional. The workspace name. Defaults to `mlw-dp100-labs`. */
+    readonly workspaceName?: string;
+    /** Optional. The compute instance's VM size. Defaults to `Standard_DS11_v2`. */
+    readonly computeInstanceVmSize?: string;
+    /**
+     * Optional. Idle time before the compute instance shuts down, ISO 8601 from `PT15M` to `P3D`.
+     * Cannot be combined with `disableIdleShutdown`. Defaults to `PT60M`.
+     */
+    readonly idleTimeBeforeShutdown?: string;
+    /** Optional. Keeps an idle compute instance running. Defaults to false. */
+    readonly disableIdleShutdown?: boolean;
+    /** Optional. Days Log Analytics keeps data (30-730). Defaults to 30. */
+    readonly logAnalyticsRetentionDays?: number;
+    /** Optional. Daily Log Analytics ingestion cap in GB. Defaults to no cap. */
+    readonly logAnalyticsDailyCapGb?: number;
+    /** Optional. Key vault purge protection; irreversible once on. Defaults to false. */
+    readonly keyVaultPurgeProtection?: boolean;
+    /** Optional. Tags for every resource. Defaults to none. */
+    readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/** The lab's settings (LAB.md sections 1 and 3), named once for the code, the config and the tests. */
+export const LAB_DEFAULTS = {
+    resourceGroupName: "rg-dp100-labs",
+    workspaceName: "mlw-dp100-labs",
+    computeInstanceVmSize: COMPUTE_INSTANCE_DEFAULTS.vmSize,
+    idleTimeBeforeShutdown: COMPUTE_INSTANCE_DEFAULTS.idleTimeBeforeShutdown,
+    disableIdleShutdown: COMPUTE_INSTANCE_DEFAULTS.disableIdleShutdown,
+    logAnalyticsRetentionDays: ML_WORKSPACE_DEFAULTS.logAnalyticsRetentionDays,
+    keyVaultPurgeProtection: ML_WORKSPACE_DEFAULTS.keyVaultPurgeProtection,
+} as const;
+
+/**
+ * The DP-100 lab "Explore the Azure Machine Learning workspace": a resource group, a workspace with its
+ * storage account, key vault and Application Insights, and a compute instance, with the lab's settings.
+ */
+export class Dp100Lab extends pulumi.ComponentResource {
+    /** The resource group name. */
+    public readonly resourceGroupName: pulumi.Output<string>;
+    /** The workspace name. */
+    public readonly workspaceName: pulumi.Output<string>;
+    /** The workspace's ARM resource id. */
+    public readonly workspaceId: pulumi.Output<string>;
+    /** A link that opens the workspace in Azure ML studio. */
+    public readonly studioUrl: pulumi.Output<string>;
+    /** The storage account name. */
+    public readonly storageAccountName: pulumi.Output<string>;
+    /** The key vault name. */
+    public readonly keyVaultName: pulumi.Output<string>;
+    /** The Application Insights component name. */
+    public readonly appInsightsName: pulumi.Output<string>;
+    /** The compute instance name. */
+    public readonly computeInstanceName: pulumi.Output<string>;
+    /** The workspace component, for stacks that add to it. */
+    public readonly workspace: MlWorkspace;
+    /** The compute instance component. */
+    public readonly computeInstance: ComputeInstance;
+
+    constructor(name: string, args: Dp100LabArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("mllab:index:Dp100Lab", name, {}, opts);
+        const resourceGroupName = args.resourceGroupName ?? LAB_DEFAULTS.resourceGroupName;
+        const workspaceName = args.workspaceName ?? LAB_DEFAULTS.workspaceName;
+        if (!isValidName("resourceGroup", resourceGroupName)) {
+            throw new pulumi.ResourceError(
+                `Dp100Lab: resourceGroupName ${JSON.stringify(resourceGroupName)} is not a valid ${NAME_RULES.resourceGroup.resource} name: ${NAME_RULES.resourceGroup.description}.`,
+                this,
+            );
+        }
+
+        const group = new resources.ResourceGroup(`${name}-rg`, {
+            resourceGroupName,
+            location: args.location,
+            tags: args.tags,
+        }, { parent: this });
+
+        this.workspace = new MlWorkspace(`${name}-ml`, {
+            resourceGroupName: group.name,
+            location: args.location,
+            workspaceName,
+            logAnalyticsRetentionDays: args.logAnalyticsRetentionDays,
+            logAnalyticsDailyCapGb: args.logAnalyticsDailyCapGb,
+            keyVaultPurgeProtection: args.keyVaultPurgeProtection,
+            tags: args.tags,
+        }, { parent: this });
+
+        this.computeInstance = new ComputeInstance(`${name}-compute`, {
+            resourceGroupName: group.name,
+            workspaceName: this.workspace.workspaceName,
+            location: args.location,
+            computeInstanceName: this.workspace.nameSuffix.apply(
+                (suffix) => deriveNames(workspaceName, suffix).computeInstance,
+            ),
+            vmSize: args.computeInstanceVmSize,
+            idleTimeBeforeShutdown: args.idleTimeBeforeShutdown,
+            disableIdleShutdown: args.disableIdleShutdown,
+        }, { parent: this });
+
+        this.resourceGroupName = group.name;
+        this.workspaceName = this.workspace.workspaceName;
+        this.workspaceId = this.workspace.workspaceId;
+        this.studioUrl = pulumi.interpolate`https://ml.azure.com/?wsid=${this.workspace.workspaceId}&tid=${this.workspace.tenantId}`;
+        this.storageAccountName = this.workspace.storageAccountName;
+        this.keyVaultName = this.workspace.keyVaultName;
+        this.appInsightsName = this.workspace.appInsightsName;
+        this.computeInstanceName = this.computeInstance.computeInstanceName;
+        this.registerOutputs({
+            resourceGroupName: this.resourceGroupName,
+            workspaceName: this.workspaceName,
+            workspaceId: this.workspaceId,
+            studioUrl: this.studioUrl,
+            storageAccountName: this.storageAccountName,
+            keyVaultName: this.keyVaultName,
+            appInsightsName: this.appInsightsName,
+            computeInstanceName: this.computeInstanceName,
+        });
+    }
+}

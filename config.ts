@@ -1,0 +1,200 @@
+/**
+ * The one place that reads and validates the stack's configuration.
+ *
+ * Every project setting is declared here with its type and default, mirroring `Pulumi.yaml` (a test
+ * keeps the two equal: under unit-test mocks nothing applies the `Pulumi.yaml` defaults). Bad input
+ * becomes one pulumi.RunError that names each bad setting, its value and the rule, before any resource
+ * is registered.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { Dp100LabArgs, LAB_DEFAULTS } from "./components/lab";
+import { isValidName, NAME_RULES, NameRuleKey } from "./components/naming";
+import { idleShutdownProblem, integerRangeProblem, regionProblem, vmSizeProblem } from "./components/validation";
+
+/** The config key that each stack must set: the region, read by azure-native too. */
+export const REGION_KEY = "azure-native:location";
+
+/** The value of `idleShutdown` that turns idle shutdown off. */
+export const IDLE_SHUTDOWN_OFF = "off";
+
+type SettingValue = string | number | boolean;
+
+/** A project setting as `Pulumi.yaml` declares it, plus the rule its value must follow. */
+export interface SettingSpec {
+    readonly type: "string" | "integer" | "boolean";
+    readonly default: SettingValue;
+    readonly description: string;
+    /** The problem with a well-typed value, or undefined when it is fine. */
+    readonly check?: (value: never) => string | undefined;
+}
+
+const nameCheck = (kind: NameRuleKey) => (value: string) =>
+    isValidName(kind, value) ? undefined : `is not a valid ${NAME_RULES[kind].resource} name: ${NAME_RULES[kind].description}`;
+
+/** Every project setting, keyed without the project namespace (e.g. `workspaceName`). */
+export const SETTINGS = {
+    resourceGroupName: {
+        type: "string",
+        default: LAB_DEFAULTS.resourceGroupName,
+        description: "The resource group to create.",
+        check: nameCheck("resourceGroup"),
+    },
+    workspaceName: {
+        type: "string",
+        default: LAB_DEFAULTS.workspaceName,
+        description: "The Azure ML workspace name; the storage, key vault, Log Analytics, App Insights and compute instance names derive from it.",
+        check: nameCheck("mlWorkspace"),
+    },
+    computeInstanceVmSize: {
+        type: "string",
+        default: LAB_DEFAULTS.computeInstanceVmSize,
+        description: "The compute instance's VM size.",
+        check: vmSizeProblem,
+    },
+    idleShutdown: {
+        type: "string",
+        default: LAB_DEFAULTS.idleTimeBeforeShutdown,
+        description: "Idle time before the compute instance shuts down, an ISO 8601 duration from PT15M to P3D, or 'off'.",
+        check: (value: string) => (value === IDLE_SHUTDOWN_OFF ? undefined : idleShutdownProblem(value)),
+    },
+    logAnalyticsRetentionDays: {
+        type: "integer",
+        default: LAB_DEFAULTS.logAnalyticsRetentionDays,
+        description: "Days the Log Analytics workspace keeps data (30-730).",
+        check: (value: number) => integerRangeProblem(value, 30, 730),
+    },
+    logAnalyticsDailyCapGb: {
+        type: "integer",
+        default: 0,
+        description: "Daily Log Analytics ingestion cap in GB; 0 means no cap.",
+        check: (value: number) => integerRangeProblem(value, 0, 10000),
+    },
+    keyVaultPurgeProtection: {
+        type: "boolean",
+        default: LAB_DEFAULTS.keyVaultPurgeProtection,
+        description: "Key vault purge protection. Irreversible - once on, it can never be turned off and the vault name stays reserved after destroy.",
+    },
+} as const satisfies Record<string, SettingSpec>;
+
+export type SettingKey = keyof typeof SETTINGS;
+
+/** The validated configuration: the lab component's arguments. */
+export type LabConfig = Dp100LabArgs & { readonly location: string };
+
+/** Reads and validates the stack's configuration; throws one RunError listing every problem. */
+export function loadConfig(): LabConfig {
+    const all = pulumi.runtime.allConfig();
+    const namespace = pulumi.getProject();
+    const { values, problems } = parseSettings(namespace, all);
+    const region = all[REGION_KEY];
+    if (region === undefined || region.trim() === "") {
+        problems.unshift(`${REGION_KEY} is not set: every stack must choose its region (pulumi config set azure-native:location westeurope).`);
+    } else {
+        const problem = regionProblem(region);
+        if (problem) {
+            problems.unshift(`${REGION_KEY} ${JSON.stringify(region)} ${problem}.`);
+        }
+    }
+    if (problems.length > 0) {
+        throw new pulumi.RunError(problems.join("\n"));
+    }
+    const idleShutdown = values.idleShutdown as string;
+    const dailyCap = values.logAnalyticsDailyCapGb as number;
+    return {
+        location: region as string,
+        resourceGroupName: values.resourceGroupName as string,
+        workspaceName: values.workspaceName as string,
+        computeInstanceVmSize: values.computeInstanceVmSize as string,
+        ...(idleShutdown === IDLE_SHUTDOWN_OFF
+            ? { disableIdleShutdown: true }
+            : { idleTimeBeforeShutdown: idleShutdown }),
+        logAnalyticsRetentionDays: values.logAnalyticsRetentionDays as number,
+        ...(dailyCap > 0 ? { logAnalyticsDailyCapGb: dailyCap } : {}),
+        keyVaultPurgeProtection: values.keyVaultPurgeProtection as boolean,
+    };
+}
+
+/** Parses the project's settings from raw config strings, with defaults for the ones not set. */
+export function parseSettings(
+    namespace: string,
+    all: Record<string, string>,
+): { values: Record<SettingKey, SettingValue>; problems: string[] } {
+    const problems: string[] = [];
+    const values = {} as Record<SettingKey, SettingValue>;
+    const known = Object.keys(SETTINGS) as SettingKey[];
+
+    for (const fullKey of Object.keys(all).sort()) {
+        const [prefix, key] = splitKey(fullKey);
+        if (prefix === namespace && !(key in SETTINGS)) {
+            const hint = closest(key, known);
+            problems.push(
+                `${fullKey} ${JSON.stringify(all[fullKey])} is not a setting of this project` +
+                (hint ? `: did you mean ${namespace}:${hint}?` : `: the settings are ${known.join(", ")}.`),
+            );
+        }
+    }
+
+    for (const key of known) {
+        const spec: SettingSpec = SETTINGS[key];
+        const fullKey = `${namespace}:${key}`;
+        const raw = all[fullKey];
+        if (raw === undefined) {
+            values[key] = spec.default;
+            continue;
+        }
+        const parsed = parseTyped(spec.type, raw);
+        if (parsed === undefined) {
+            problems.push(`${fullKey} ${JSON.stringify(raw)} must be ${TYPE_WORDS[spec.type]}.`);
+            continue;
+        }
+        const problem = spec.check?.(parsed as never);
+        if (problem) {
+            problems.push(`${fullKey} ${JSON.stringify(raw)} ${problem}.`);
+            continue;
+        }
+        values[key] = parsed;
+    }
+    return { values, problems };
+}
+
+const TYPE_WORDS = { string: "a string", integer: "a whole number", boolean: "true or false" } as const;
+
+function parseTyped(type: SettingSpec["type"], raw: string): SettingValue | undefined {
+    switch (type) {
+        case "string":
+            return raw;
+        case "integer":
+            return /^-?\d+$/.test(raw.trim()) ? Number(raw) : undefined;
+        case "boolean":
+            return raw === "true" ? true : raw === "false" ? false : undefined;
+    }
+}
+
+function splitKey(fullKey: string): [string, string] {
+    const colon = fullKey.indexOf(":");
+    return colon < 0 ? ["", fullKey] : [fullKey.slice(0, colon), fullKey.slice(colon + 1)];
+}
+
+/** The known key nearest to a mistyped one (same letters ignoring case, or at most 2 edits away). */
+function closest(key: string, known: readonly string[]): string | undefined {
+    let best: { name: string; distance: number } | undefined;
+    for (const name of known) {
+        const distance = name.toLowerCase() === key.toLowerCase() ? 0 : editDistance(name, key);
+        if (distance <= 2 && (!best || distance < best.distance)) {
+            best = { name, distance };
+        }
+    }
+    return best?.name;
+}
+
+function editDistance(a: string, b: string): number {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[b.length];
+}
