@@ -42,7 +42,6 @@ export const NAME_RULES = {
     },
     appInsights: {
         resource: "Application Insights component",
-        // eslint-disable-next-line no-control-regex
         pattern: /^[^%&\\?/\x00-\x1f]{0,259}[^%&\\?/\x00-\x1f. ]$/,
         description: "1-260 characters without '%', '&', '\\', '?', '/' or control characters, not ending with ' ' or '.'",
     },
