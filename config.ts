@@ -87,8 +87,11 @@ export function loadConfig(): LabConfig {
     const namespace = pulumi.getProject();
     const { values, problems } = parseSettings(namespace, all);
     const region = all[REGION_KEY];
-    if (region === undefined || region.trim() === "") {
-        problems.unshift(`${REGION_KEY} is not set: every stack must choose its region (pulumi config set azure-native:location westeurope).`);
+    const choose = "every stack must choose its region (pulumi config set azure-native:location westeurope)";
+    if (region === undefined) {
+        problems.unshift(`${REGION_KEY} is not set: ${choose}.`);
+    } else if (region.trim() === "") {
+        problems.unshift(`${REGION_KEY} ${JSON.stringify(region)} is empty: ${choose}.`);
     } else {
         const problem = regionProblem(region);
         if (problem) {

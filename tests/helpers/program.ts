@@ -35,23 +35,32 @@ export async function runProgram(config: Record<string, string>, preview = false
     return run as ProgramRun;
 }
 
-/**
- * Runs index.ts expecting it to fail, and returns the error and what was registered before it.
- */
-export async function runProgramExpectingError(config: Record<string, string>): Promise<{ error: Error; record: EngineRecord }> {
-    let result: { error: Error; record: EngineRecord } | undefined;
+/** How a failed run failed: the error, its Pulumi kind, and what was registered before it. */
+export interface FailedRun {
+    readonly error: Error;
+    readonly kind: "RunError" | "ResourceError" | "other";
+    readonly record: EngineRecord;
+}
+
+/** Runs index.ts expecting it to fail. */
+export async function runProgramExpectingError(config: Record<string, string>): Promise<FailedRun> {
+    let result: FailedRun | undefined;
     await jest.isolateModulesAsync(async () => {
+        const pulumi: typeof PulumiModule = await import("@pulumi/pulumi");
         const { installEngineDouble } = await import("../../plan/engineDouble");
         const record = await installEngineDouble({ project: PROJECT, stack: STACK, config });
         try {
             await import("../../index");
         } catch (error) {
-            result = { error: error as Error, record };
+            const kind = pulumi.RunError.isInstance(error)
+                ? "RunError"
+                : pulumi.ResourceError.isInstance(error) ? "ResourceError" : "other";
+            result = { error: error as Error, kind, record };
             return;
         }
         throw new Error("the program ran without error");
     });
-    return result as { error: Error; record: EngineRecord };
+    return result as FailedRun;
 }
 
 /** The value of an Output, awaited (an `expect` inside `apply` can pass without running). */

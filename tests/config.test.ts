@@ -1,0 +1,145 @@
+/**
+ * Configuration: Pulumi.yaml and the code hold the same settings and defaults, and every bad input
+ * stops the program with one RunError (exact text) before anything is registered.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { SETTINGS } from "../config";
+import { BASE_CONFIG, runProgramExpectingError } from "./helpers/program";
+
+const root = path.join(__dirname, "..");
+const readYaml = (file: string) => parse(fs.readFileSync(path.join(root, file), "utf8"));
+
+describe("Pulumi.yaml", () => {
+    const project = readYaml("Pulumi.yaml");
+
+    test("is the dp100-lab project on Node.js", () => {
+        expect(project.name).toBe("dp100-lab");
+        expect(project.runtime.name).toBe("nodejs");
+    });
+
+    test("declares exactly the settings the code reads, with the same types, defaults and descriptions", () => {
+        const declared = project.config as Record<string, { type: string; default: unknown; description: string }>;
+        const inCode = Object.fromEntries(
+            Object.entries(SETTINGS).map(([key, spec]) => [key, { type: spec.type, default: spec.default, description: spec.description }]),
+        );
+        expect(declared).toEqual(inCode);
+    });
+
+    test("leaves the region to each stack, and the dev stack sets only the region", () => {
+        expect(Object.keys(project.config)).not.toContain("azure-native:location");
+        expect(readYaml("Pulumi.dev.yaml").config).toEqual({ "azure-native:location": "westeurope" });
+    });
+
+    test("pulumi up only transpiles: the runtime's tsconfig turns type checking off", () => {
+        expect(project.runtime.options).toEqual({ typescript: true, tsconfig: "tsconfig.pulumi.json" });
+        // The SDK reads `noCheck` from this file's own compilerOptions (it does not follow `extends`).
+        expect(JSON.parse(fs.readFileSync(path.join(root, "tsconfig.pulumi.json"), "utf8"))).toEqual({
+            extends: "./tsconfig.json",
+            compilerOptions: { noCheck: true },
+        });
+    });
+});
+
+const NS = "dp100-lab";
+const RG_RULE = "is not a valid resource group name: 1-90 characters of letters, digits, '_', '-', '.', '(', ')', not ending with '.'.";
+const WS_RULE = "is not a valid Azure ML workspace name: 3-33 characters of letters, digits, '_' and '-', starting with a letter or digit.";
+const VM_RULE = "must be an Azure VM size name such as Standard_DS11_v2.";
+const ISO_RULE = "must be an ISO 8601 duration such as PT60M or P1D.";
+const RANGE_RULE = "must be between 15 minutes (PT15M) and 3 days (P3D).";
+const REGION_RULE = "must be an Azure region name in lowercase letters and digits, such as westeurope or eastus2.";
+const CHOOSE = "every stack must choose its region (pulumi config set azure-native:location westeurope).";
+const ALL_KEYS = Object.keys(SETTINGS).join(", ");
+
+/** [what is wrong, config over the dev stack (undefined deletes a key), the exact error]. */
+const BAD_CONFIGS: Array<[string, Record<string, string | undefined>, string]> = [
+    ["region missing", { "azure-native:location": undefined }, `azure-native:location is not set: ${CHOOSE}`],
+    ["region empty", { "azure-native:location": "" }, `azure-native:location "" is empty: ${CHOOSE}`],
+    ["region blank", { "azure-native:location": "   " }, `azure-native:location "   " is empty: ${CHOOSE}`],
+    ["region display name", { "azure-native:location": "West Europe" }, `azure-native:location "West Europe" ${REGION_RULE}`],
+    ["region with a dash", { "azure-native:location": "west-europe" }, `azure-native:location "west-europe" ${REGION_RULE}`],
+    ["region uppercase", { "azure-native:location": "WESTEUROPE" }, `azure-native:location "WESTEUROPE" ${REGION_RULE}`],
+    ["resource group empty", { [`${NS}:resourceGroupName`]: "" }, `${NS}:resourceGroupName "" ${RG_RULE}`],
+    ["resource group ends with a period", { [`${NS}:resourceGroupName`]: "rg-lab." }, `${NS}:resourceGroupName "rg-lab." ${RG_RULE}`],
+    ["resource group with a space", { [`${NS}:resourceGroupName`]: "rg lab" }, `${NS}:resourceGroupName "rg lab" ${RG_RULE}`],
+    ["resource group too long", { [`${NS}:resourceGroupName`]: "r".repeat(91) }, `${NS}:resourceGroupName "${"r".repeat(91)}" ${RG_RULE}`],
+    ["workspace too short", { [`${NS}:workspaceName`]: "ml" }, `${NS}:workspaceName "ml" ${WS_RULE}`],
+    ["workspace too long", { [`${NS}:workspaceName`]: "m".repeat(34) }, `${NS}:workspaceName "${"m".repeat(34)}" ${WS_RULE}`],
+    ["workspace starts with a dash", { [`${NS}:workspaceName`]: "-mlw" }, `${NS}:workspaceName "-mlw" ${WS_RULE}`],
+    ["workspace with a period", { [`${NS}:workspaceName`]: "mlw.lab" }, `${NS}:workspaceName "mlw.lab" ${WS_RULE}`],
+    ["workspace empty", { [`${NS}:workspaceName`]: "" }, `${NS}:workspaceName "" ${WS_RULE}`],
+    ["VM size without the tier", { [`${NS}:computeInstanceVmSize`]: "DS11_v2" }, `${NS}:computeInstanceVmSize "DS11_v2" ${VM_RULE}`],
+    ["VM size lowercase tier", { [`${NS}:computeInstanceVmSize`]: "standard_ds11_v2" }, `${NS}:computeInstanceVmSize "standard_ds11_v2" ${VM_RULE}`],
+    ["VM size with spaces", { [`${NS}:computeInstanceVmSize`]: "Standard DS11 v2" }, `${NS}:computeInstanceVmSize "Standard DS11 v2" ${VM_RULE}`],
+    ["VM size empty", { [`${NS}:computeInstanceVmSize`]: "" }, `${NS}:computeInstanceVmSize "" ${VM_RULE}`],
+    ["idle shutdown below 15 minutes", { [`${NS}:idleShutdown`]: "PT10M" }, `${NS}:idleShutdown "PT10M" ${RANGE_RULE}`],
+    ["idle shutdown above 3 days", { [`${NS}:idleShutdown`]: "P3DT1M" }, `${NS}:idleShutdown "P3DT1M" ${RANGE_RULE}`],
+    ["idle shutdown in plain minutes", { [`${NS}:idleShutdown`]: "60" }, `${NS}:idleShutdown "60" ${ISO_RULE}`],
+    ["idle shutdown in weeks", { [`${NS}:idleShutdown`]: "P1W" }, `${NS}:idleShutdown "P1W" ${ISO_RULE}`],
+    ["idle shutdown with an empty time part", { [`${NS}:idleShutdown`]: "PT" }, `${NS}:idleShutdown "PT" ${ISO_RULE}`],
+    ["idle shutdown 'never'", { [`${NS}:idleShutdown`]: "never" }, `${NS}:idleShutdown "never" ${ISO_RULE}`],
+    ["retention not a number", { [`${NS}:logAnalyticsRetentionDays`]: "thirty" }, `${NS}:logAnalyticsRetentionDays "thirty" must be a whole number.`],
+    ["retention a fraction", { [`${NS}:logAnalyticsRetentionDays`]: "30.5" }, `${NS}:logAnalyticsRetentionDays "30.5" must be a whole number.`],
+    ["retention below 30 days", { [`${NS}:logAnalyticsRetentionDays`]: "7" }, `${NS}:logAnalyticsRetentionDays "7" must be a whole number from 30 to 730.`],
+    ["retention above 730 days", { [`${NS}:logAnalyticsRetentionDays`]: "731" }, `${NS}:logAnalyticsRetentionDays "731" must be a whole number from 30 to 730.`],
+    ["daily cap negative", { [`${NS}:logAnalyticsDailyCapGb`]: "-1" }, `${NS}:logAnalyticsDailyCapGb "-1" must be a whole number from 0 to 10000.`],
+    ["daily cap with a unit", { [`${NS}:logAnalyticsDailyCapGb`]: "5GB" }, `${NS}:logAnalyticsDailyCapGb "5GB" must be a whole number.`],
+    ["purge protection 'yes'", { [`${NS}:keyVaultPurgeProtection`]: "yes" }, `${NS}:keyVaultPurgeProtection "yes" must be true or false.`],
+    ["purge protection 'True'", { [`${NS}:keyVaultPurgeProtection`]: "True" }, `${NS}:keyVaultPurgeProtection "True" must be true or false.`],
+    ["a key in the wrong case", { [`${NS}:workspacename`]: "mlw-x" }, `${NS}:workspacename "mlw-x" is not a setting of this project: did you mean ${NS}:workspaceName?`],
+    ["a misspelt key", { [`${NS}:idleShutdwn`]: "PT30M" }, `${NS}:idleShutdwn "PT30M" is not a setting of this project: did you mean ${NS}:idleShutdown?`],
+    ["an unknown key", { [`${NS}:sshEnabled`]: "true" }, `${NS}:sshEnabled "true" is not a setting of this project: the settings are ${ALL_KEYS}.`],
+];
+
+function withOverrides(overrides: Record<string, string | undefined>): Record<string, string> {
+    const config: Record<string, string> = { ...BASE_CONFIG };
+    for (const [key, value] of Object.entries(overrides)) {
+        if (value === undefined) {
+            delete config[key];
+        } else {
+            config[key] = value;
+        }
+    }
+    return config;
+}
+
+describe("bad configuration never deploys half a stack", () => {
+    test("the table covers every setting and the region", () => {
+        const keysCovered = new Set(BAD_CONFIGS.flatMap(([, overrides]) => Object.keys(overrides)));
+        for (const key of [...Object.keys(SETTINGS).map((k) => `${NS}:${k}`), "azure-native:location"]) {
+            expect([key, keysCovered.has(key)]).toEqual([key, true]);
+        }
+        expect(BAD_CONFIGS.length).toBeGreaterThanOrEqual(30);
+    });
+
+    test.each(BAD_CONFIGS)("%s", async (_what, overrides, message) => {
+        const failed = await runProgramExpectingError(withOverrides(overrides));
+        expect(failed.error.message).toBe(message);
+        expect(failed.kind).toBe("RunError");
+        expect(failed.record.resources).toEqual([]);
+    });
+
+    test("several problems come as one error, one line each", async () => {
+        const failed = await runProgramExpectingError({
+            "azure-native:location": "West Europe",
+            [`${NS}:workspaceName`]: "ml",
+            [`${NS}:idleShutdown`]: "PT5M",
+        });
+        expect(failed.error.message).toBe([
+            `azure-native:location "West Europe" ${REGION_RULE}`,
+            `${NS}:workspaceName "ml" ${WS_RULE}`,
+            `${NS}:idleShutdown "PT5M" ${RANGE_RULE}`,
+        ].join("\n"));
+        expect(failed.record.resources).toEqual([]);
+    });
+
+    test("settings of other namespaces are not ours to judge", async () => {
+        const failed = await runProgramExpectingError({
+            "azure-native:location": "",
+            "azure-native:subscriptionId": "whatever",
+            "other-project:workspaceName": "x",
+        });
+        expect(failed.error.message).toBe(`azure-native:location "" is empty: ${CHOOSE}`);
+    });
+});
