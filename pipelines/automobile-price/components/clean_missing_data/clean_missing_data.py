@@ -37,7 +37,8 @@ def remove_rows_with_missing(frame, minimum_ratio, maximum_ratio):
             raise ValueError(f"--{name}: must be between 0.0 and 1.0, got {value}")
     if minimum_ratio > maximum_ratio:
         raise ValueError(
-            f"--minimum_missing_value_ratio ({minimum_ratio}) is greater than --maximum_missing_value_ratio ({maximum_ratio})"
+            f"--minimum_missing_value_ratio ({minimum_ratio}) is greater than "
+            f"--maximum_missing_value_ratio ({maximum_ratio})"
         )
     ratios = frame.isna().mean()
     cleaned_columns = ratios[(ratios >= minimum_ratio) & (ratios <= maximum_ratio)].index

@@ -44,7 +44,9 @@ def regression_metrics(frame, label_column):
     """Returns the five metrics, as floats, keyed as in metrics.json."""
     for name, argument in ((label_column, "label_column"), (SCORED_LABELS, "scored_dataset")):
         if name not in frame.columns:
-            raise ValueError(f"--{argument}: column {name!r} not in the scored dataset (columns: {list(frame.columns)})")
+            raise ValueError(
+                f"--{argument}: column {name!r} not in the scored dataset (columns: {list(frame.columns)})"
+            )
         if not pd.api.types.is_numeric_dtype(frame[name]):
             raise ValueError(f"--{argument}: column {name!r} must be numeric, found {frame[name].dtype}")
         if frame[name].isna().any():
