@@ -74,6 +74,16 @@ export const SETTINGS = {
         default: LAB_DEFAULTS.keyVaultPurgeProtection,
         description: "Key vault purge protection. Irreversible - once on, it can never be turned off and the vault name stays reserved after destroy.",
     },
+    purgeOnDestroy: {
+        type: "boolean",
+        default: LAB_DEFAULTS.purgeOnDestroy,
+        description: "Permanently delete (purge) the workspace on destroy, so the same names can be deployed again at once; off when protect is on.",
+    },
+    protect: {
+        type: "boolean",
+        default: LAB_DEFAULTS.protect,
+        description: "Protect the workspace, storage account and key vault from deletion, and turn purge on destroy off (for stacks that are not a throwaway lab).",
+    },
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingKey = keyof typeof SETTINGS;
@@ -98,6 +108,10 @@ export function loadConfig(): LabConfig {
             problems.unshift(`${REGION_KEY} ${JSON.stringify(region)} ${problem}.`);
         }
     }
+    const purgeKey = `${namespace}:purgeOnDestroy`;
+    if (values.protect === true && all[purgeKey] === "true") {
+        problems.push(`${purgeKey} "true" cannot be combined with ${namespace}:protect "true": a protected workspace is never purged; remove one of them.`);
+    }
     if (problems.length > 0) {
         throw new pulumi.RunError(problems.join("\n"));
     }
@@ -114,6 +128,9 @@ export function loadConfig(): LabConfig {
         logAnalyticsRetentionDays: values.logAnalyticsRetentionDays as number,
         ...(dailyCap > 0 ? { logAnalyticsDailyCapGb: dailyCap } : {}),
         keyVaultPurgeProtection: values.keyVaultPurgeProtection as boolean,
+        protect: values.protect as boolean,
+        // protect turns purge off unless purge was asked for explicitly (refused above).
+        purgeOnDestroy: values.protect === true ? false : (values.purgeOnDestroy as boolean),
     };
 }
 

@@ -86,6 +86,9 @@ export class ComputeInstance extends pulumi.ComponentResource {
             },
         }, {
             parent: this,
+            // A component's dependsOn does not reach its children by itself; the instance must wait for
+            // it (e.g. the workspace's purge resource, so that a destroy deletes the instance first).
+            dependsOn: opts?.dependsOn,
             // Azure fixes an instance's settings at creation: a change means a new instance, and the
             // name is fixed, so the old one goes first.
             replaceOnChanges: ["properties"],

@@ -27,6 +27,17 @@ export interface Dp100LabArgs {
     readonly logAnalyticsDailyCapGb?: number;
     /** Optional. Key vault purge protection; irreversible once on. Defaults to false. */
     readonly keyVaultPurgeProtection?: boolean;
+    /**
+     * Optional. Purges the workspace on destroy (and before a replacement), so the lab's fixed names can
+     * be deployed again at once. Defaults to true, unless `protect` is on.
+     */
+    readonly purgeOnDestroy?: boolean;
+    /**
+     * Optional. Protects the workspace, storage account and key vault from deletion (Pulumi's
+     * `protect`), and turns purge on destroy off. For stacks that are not a throwaway lab.
+     * Defaults to false.
+     */
+    readonly protect?: boolean;
     /** Optional. Tags for every resource. Defaults to none. */
     readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
@@ -40,6 +51,8 @@ export const LAB_DEFAULTS = {
     disableIdleShutdown: COMPUTE_INSTANCE_DEFAULTS.disableIdleShutdown,
     logAnalyticsRetentionDays: ML_WORKSPACE_DEFAULTS.logAnalyticsRetentionDays,
     keyVaultPurgeProtection: ML_WORKSPACE_DEFAULTS.keyVaultPurgeProtection,
+    purgeOnDestroy: true,
+    protect: ML_WORKSPACE_DEFAULTS.protect,
 } as const;
 
 /**
@@ -72,6 +85,7 @@ export class Dp100Lab extends pulumi.ComponentResource {
         super("mllab:index:Dp100Lab", name, {}, opts);
         const resourceGroupName = args.resourceGroupName ?? LAB_DEFAULTS.resourceGroupName;
         const workspaceName = args.workspaceName ?? LAB_DEFAULTS.workspaceName;
+        const protect = args.protect ?? LAB_DEFAULTS.protect;
         if (!isValidName("resourceGroup", resourceGroupName)) {
             throw new pulumi.ResourceError(
                 `Dp100Lab: resourceGroupName ${JSON.stringify(resourceGroupName)} is not a valid ${NAME_RULES.resourceGroup.resource} name: ${NAME_RULES.resourceGroup.description}.`,
@@ -92,6 +106,8 @@ export class Dp100Lab extends pulumi.ComponentResource {
             logAnalyticsRetentionDays: args.logAnalyticsRetentionDays,
             logAnalyticsDailyCapGb: args.logAnalyticsDailyCapGb,
             keyVaultPurgeProtection: args.keyVaultPurgeProtection,
+            protect,
+            purgeOnDestroy: args.purgeOnDestroy ?? (protect ? false : LAB_DEFAULTS.purgeOnDestroy),
             tags: args.tags,
         }, { parent: this });
 
@@ -105,7 +121,7 @@ export class Dp100Lab extends pulumi.ComponentResource {
             vmSize: args.computeInstanceVmSize,
             idleTimeBeforeShutdown: args.idleTimeBeforeShutdown,
             disableIdleShutdown: args.disableIdleShutdown,
-        }, { parent: this });
+        }, { parent: this, dependsOn: [this.workspace.contentsDependency] });
 
         this.resourceGroupName = group.name;
         this.workspaceName = this.workspace.workspaceName;

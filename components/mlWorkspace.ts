@@ -8,6 +8,7 @@ import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as storage from "@pulumi/azure-native/storage";
 import { deriveNames, isValidName, NAME_RULES, NAME_SUFFIX } from "./naming";
 import { integerRangeProblem } from "./validation";
+import { WorkspacePurge } from "./workspacePurge";
 
 /** Arguments of {@link MlWorkspace}. */
 export interface MlWorkspaceArgs {
@@ -32,6 +33,19 @@ export interface MlWorkspaceArgs {
      * Defaults to false (the property is left out, which Azure reads as off).
      */
     readonly keyVaultPurgeProtection?: boolean;
+    /**
+     * Optional. Permanently deletes (purges) the workspace on destroy and before a replacement, so its
+     * fixed name is free again at once instead of staying taken by a soft-deleted workspace for 14 days.
+     * Needs Azure credentials for `@azure/identity` at destroy time. Cannot be combined with `protect`.
+     * Defaults to false (the lab turns it on).
+     */
+    readonly purgeOnDestroy?: boolean;
+    /**
+     * Optional. Sets Pulumi's `protect` on the workspace, storage account and key vault, so no `pulumi
+     * destroy` or replacement can delete them until it is turned off. Cannot be combined with
+     * `purgeOnDestroy`. Defaults to false.
+     */
+    readonly protect?: boolean;
     /** Optional. Tags for every resource. Defaults to none. */
     readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
@@ -41,7 +55,15 @@ export const ML_WORKSPACE_DEFAULTS = {
     logAnalyticsRetentionDays: 30,
     keyVaultSoftDeleteRetentionDays: 7,
     keyVaultPurgeProtection: false,
+    purgeOnDestroy: false,
+    protect: false,
 } as const;
+
+/**
+ * How long Pulumi waits on the workspace: Azure usually creates one in 2-3 minutes and deletes it in
+ * 1-2; the margin absorbs a slow region without waiting azure-native's default two hours.
+ */
+export const ML_WORKSPACE_TIMEOUTS = { create: "30m", update: "30m", delete: "30m" } as const;
 
 /**
  * An Azure Machine Learning workspace with the dependencies the portal creates for it: a storage
@@ -68,8 +90,13 @@ export class MlWorkspace extends pulumi.ComponentResource {
     public readonly logAnalyticsWorkspaceId: pulumi.Output<string>;
     /** The Application Insights component name. */
     public readonly appInsightsName: pulumi.Output<string>;
-    /** The workspace resource itself, for resources that must depend on it. */
+    /** The workspace resource itself. */
     public readonly workspace: ml.Workspace;
+    /**
+     * What everything created inside the workspace must depend on: the purge resource when purge on
+     * destroy is on (so contents are deleted before the purge), else the workspace.
+     */
+    public readonly contentsDependency: pulumi.Resource;
 
     constructor(name: string, args: MlWorkspaceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("mllab:index:MlWorkspace", name, {}, opts);
@@ -79,6 +106,8 @@ export class MlWorkspace extends pulumi.ComponentResource {
         const softDeleteDays =
             args.keyVaultSoftDeleteRetentionDays ?? ML_WORKSPACE_DEFAULTS.keyVaultSoftDeleteRetentionDays;
         const purgeProtection = args.keyVaultPurgeProtection ?? ML_WORKSPACE_DEFAULTS.keyVaultPurgeProtection;
+        const purgeOnDestroy = args.purgeOnDestroy ?? ML_WORKSPACE_DEFAULTS.purgeOnDestroy;
+        const protect = args.protect ?? ML_WORKSPACE_DEFAULTS.protect;
         const common = { resourceGroupName: args.resourceGroupName, location: args.location, tags: args.tags };
         const childOpts = { parent: this };
 
@@ -101,7 +130,7 @@ export class MlWorkspace extends pulumi.ComponentResource {
             allowBlobPublicAccess: false,
             // Compute instances need shared-key access to the workspace's default storage.
             allowSharedKeyAccess: true,
-        }, childOpts);
+        }, { ...childOpts, protect });
 
         const clientConfig = authorization.getClientConfigOutput({ parent: this });
         const vault = new keyvault.Vault(`${name}-keyvault`, {
@@ -115,7 +144,7 @@ export class MlWorkspace extends pulumi.ComponentResource {
                 // azure-native rejects `false` here; leaving it out means off.
                 ...(purgeProtection ? { enablePurgeProtection: true } : {}),
             },
-        }, childOpts);
+        }, { ...childOpts, protect });
 
         const logAnalytics = new operationalinsights.Workspace(`${name}-logs`, {
             ...common,
@@ -151,7 +180,21 @@ export class MlWorkspace extends pulumi.ComponentResource {
             // The name is fixed, so the old workspace must go first.
             replaceOnChanges: ["storageAccount", "keyVault"],
             deleteBeforeReplace: true,
+            customTimeouts: ML_WORKSPACE_TIMEOUTS,
+            protect,
+            // With purge on destroy, the purge resource removes the workspace from Azure; Pulumi's own
+            // delete would only soft-delete it, so it just leaves the state.
+            retainOnDelete: purgeOnDestroy,
         });
+
+        this.contentsDependency = purgeOnDestroy
+            ? new WorkspacePurge(`${name}-purge`, {
+                subscriptionId: clientConfig.subscriptionId,
+                resourceGroupName: args.resourceGroupName,
+                workspaceName: this.workspace.name,
+                immutableWorkspaceSettings: { storageAccount: account.id, keyVault: vault.id },
+            }, { parent: this, dependsOn: [this.workspace] })
+            : this.workspace;
 
         this.workspaceName = this.workspace.name;
         this.workspaceId = this.workspace.id;
@@ -181,6 +224,12 @@ function validateMlWorkspaceArgs(args: MlWorkspaceArgs, resource: pulumi.Resourc
     const fail = (arg: string, value: unknown, rule: string): never => {
         throw new pulumi.ResourceError(`MlWorkspace: ${arg} ${JSON.stringify(value)} ${rule}.`, resource);
     };
+    if (args.purgeOnDestroy && args.protect) {
+        throw new pulumi.ResourceError(
+            "MlWorkspace: purgeOnDestroy and protect cannot be combined: a protected workspace is never purged; set one of them.",
+            resource,
+        );
+    }
     if (!isValidName("mlWorkspace", args.workspaceName)) {
         fail("workspaceName", args.workspaceName, `is not a valid ${NAME_RULES.mlWorkspace.resource} name: ${NAME_RULES.mlWorkspace.description}`);
     }

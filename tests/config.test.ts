@@ -87,6 +87,13 @@ const BAD_CONFIGS: Array<[string, Record<string, string | undefined>, string]> =
     ["daily cap with a unit", { [`${NS}:logAnalyticsDailyCapGb`]: "5GB" }, `${NS}:logAnalyticsDailyCapGb "5GB" must be a whole number.`],
     ["purge protection 'yes'", { [`${NS}:keyVaultPurgeProtection`]: "yes" }, `${NS}:keyVaultPurgeProtection "yes" must be true or false.`],
     ["purge protection 'True'", { [`${NS}:keyVaultPurgeProtection`]: "True" }, `${NS}:keyVaultPurgeProtection "True" must be true or false.`],
+    ["purge on destroy 'on'", { [`${NS}:purgeOnDestroy`]: "on" }, `${NS}:purgeOnDestroy "on" must be true or false.`],
+    ["protect '1'", { [`${NS}:protect`]: "1" }, `${NS}:protect "1" must be true or false.`],
+    [
+        "protect with purge on destroy asked for",
+        { [`${NS}:protect`]: "true", [`${NS}:purgeOnDestroy`]: "true" },
+        `${NS}:purgeOnDestroy "true" cannot be combined with ${NS}:protect "true": a protected workspace is never purged; remove one of them.`,
+    ],
     ["a key in the wrong case", { [`${NS}:workspacename`]: "mlw-x" }, `${NS}:workspacename "mlw-x" is not a setting of this project: did you mean ${NS}:workspaceName?`],
     ["a misspelt key", { [`${NS}:idleShutdwn`]: "PT30M" }, `${NS}:idleShutdwn "PT30M" is not a setting of this project: did you mean ${NS}:idleShutdown?`],
     ["an unknown key", { [`${NS}:sshEnabled`]: "true" }, `${NS}:sshEnabled "true" is not a setting of this project: the settings are ${ALL_KEYS}.`],

@@ -127,6 +127,9 @@ describe("LAB.md section 1: resource group and workspace", () => {
         expect(find(T.workspace).options).toEqual({
             replaceOnChanges: ["storageAccount", "keyVault"],
             deleteBeforeReplace: true,
+            customTimeouts: { create: "30m", update: "30m", delete: "30m" },
+            // Purge on destroy is on for the lab: the purge resource removes the workspace from Azure.
+            retainOnDelete: true,
         });
     });
 
@@ -207,6 +210,9 @@ describe("stack structure", () => {
     test("every component's type token is mllab:index:<ClassName>", () => {
         const components = lab.record.resources.filter((r) => !r.custom);
         expect(components.map((r) => r.type).sort()).toEqual([T.computeComponent, T.lab, T.mlWorkspaceComponent]);
+        // The one resource of the project's own is a dynamic resource, typed after its class.
+        expect(lab.record.resources.filter((r) => r.type.startsWith("pulumi-nodejs:")).map((r) => r.type))
+            .toEqual(["pulumi-nodejs:dynamic/mllab:WorkspacePurge"]);
         for (const component of components) {
             expect(component.type).toMatch(/^mllab:index:[A-Z][A-Za-z0-9]+$/);
         }
