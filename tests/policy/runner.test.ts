@@ -115,6 +115,70 @@ describe("runPolicies", () => {
     });
 });
 
+/**
+ * The pack's own analyze RPC (what `pulumi preview --policy-pack` calls), loaded from @pulumi/policy's
+ * server module without starting a server: the runner must report what it reports.
+ */
+describe("runPolicies and the pack's server", () => {
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const server = require("@pulumi/policy/server") as {
+        makeAnalyzeRpcFun(pack: string, version: string, level: string, policies: unknown[]): (
+            call: { request: unknown },
+            callback: (error: unknown, response?: { getDiagnosticsList(): Diagnostic[] }) => void,
+        ) => Promise<void>;
+    };
+    const proto = require("@pulumi/pulumi/proto/analyzer_pb");
+    const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    interface Diagnostic {
+        getPolicyname(): string;
+        getEnforcementlevel(): number;
+        getMessage(): string;
+    }
+    const LEVELS: Record<number, string> = { [proto.EnforcementLevel.ADVISORY]: "advisory", [proto.EnforcementLevel.MANDATORY]: "mandatory" };
+    const analyze = server.makeAnalyzeRpcFun("dp100-lab-policies", "0.1.0", "advisory", [...POLICIES]);
+
+    async function serverFindings(resource: PolicyTarget): Promise<Array<{ policyName: string; enforcementLevel: string; message: string }>> {
+        const request = new proto.AnalyzeRequest();
+        request.setType(resource.type);
+        request.setUrn(resource.urn);
+        request.setName(resource.name);
+        request.setProperties(Struct.fromJavaScript(JSON.parse(JSON.stringify(resource.inputs))));
+        request.setOptions(new proto.AnalyzerResourceOptions());
+        const diagnostics = await new Promise<Diagnostic[]>((resolve, reject) => {
+            void analyze({ request }, (error, response) => (error ? reject(error) : resolve(response?.getDiagnosticsList() ?? [])));
+        });
+        const descriptions = new Map(POLICIES.map((policy) => [policy.name, policy.description]));
+        return diagnostics.map((diagnostic) => ({
+            policyName: diagnostic.getPolicyname(),
+            enforcementLevel: LEVELS[diagnostic.getEnforcementlevel()],
+            // The server puts the policy's description before the message.
+            message: diagnostic.getMessage().replace(`${descriptions.get(diagnostic.getPolicyname())}\n`, ""),
+        }));
+    }
+
+    it("agree on the real program's resources and on violating variants of each policed type", async () => {
+        const { record } = await runProgram({ ...BASE_CONFIG, [`${PROJECT}:idleShutdown`]: "off" });
+        const targets = toTargets(record.resources.filter((resource) => resource.custom));
+        const variants = [
+            target(STORAGE, { allowBlobPublicAccess: true, minimumTlsVersion: "TLS1_1" }),
+            target("azure-native:keyvault:Vault", { properties: { enableRbacAuthorization: false } }),
+            target("azure-native:applicationinsights:Component", { kind: "web" }),
+            target(WORKSPACE, { containerRegistry: REGISTRY }),
+            target(COMPUTE, { properties: { computeType: "ComputeInstance", properties: { sshSettings: { sshPublicAccess: "Enabled" } } } }),
+            target(COMPUTE, { properties: { computeType: "AmlCompute", properties: {} } }),
+        ];
+        let compared = 0;
+        for (const resource of [...targets, ...variants]) {
+            const expected = await serverFindings(resource);
+            const actual = runPolicies([resource]).map(({ policyName, enforcementLevel, message }) => ({ policyName, enforcementLevel, message }));
+            expect({ urn: resource.urn, findings: actual }).toEqual({ urn: resource.urn, findings: expected });
+            compared += expected.length;
+        }
+        expect(compared).toBe(10);
+    });
+});
+
 describe("POLICY_SUMMARY", () => {
     it("lists every policy of the pack with its level and description", () => {
         expect(POLICY_SUMMARY).toEqual(POLICIES.map(({ name, enforcementLevel, description }) => ({ name, enforcementLevel, description })));
