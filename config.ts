@@ -79,6 +79,11 @@ export const SETTINGS = {
         default: LAB_DEFAULTS.purgeOnDestroy,
         description: "Permanently delete (purge) the workspace on destroy, so the same names can be deployed again at once; off when protect is on.",
     },
+    submitTrainingJob: {
+        type: "boolean",
+        default: LAB_DEFAULTS.submitTrainingJob,
+        description: "Submit the training pipeline job (experiment train-regression-designer); false registers its data, code and components only.",
+    },
     protect: {
         type: "boolean",
         default: LAB_DEFAULTS.protect,
@@ -129,6 +134,7 @@ export function loadConfig(): LabConfig {
         ...(dailyCap > 0 ? { logAnalyticsDailyCapGb: dailyCap } : {}),
         keyVaultPurgeProtection: values.keyVaultPurgeProtection as boolean,
         protect: values.protect as boolean,
+        submitTrainingJob: values.submitTrainingJob as boolean,
         // protect turns purge off unless purge was asked for explicitly (refused above).
         purgeOnDestroy: values.protect === true ? false : (values.purgeOnDestroy as boolean),
     };

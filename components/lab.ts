@@ -3,6 +3,7 @@ import * as resources from "@pulumi/azure-native/resources";
 import { ComputeInstance, COMPUTE_INSTANCE_DEFAULTS } from "./computeInstance";
 import { MlWorkspace, ML_WORKSPACE_DEFAULTS } from "./mlWorkspace";
 import { deriveNames, isValidName, NAME_RULES } from "./naming";
+import { TrainingPipeline } from "./trainingPipeline";
 
 /** Arguments of {@link Dp100Lab}. */
 export interface Dp100LabArgs {
@@ -38,6 +39,11 @@ export interface Dp100LabArgs {
      * Defaults to false.
      */
     readonly protect?: boolean;
+    /**
+     * Optional. Submits the training pipeline job (LAB.md section 4); false registers its data, code and
+     * components only. Defaults to true.
+     */
+    readonly submitTrainingJob?: boolean;
     /** Optional. Tags for every resource. Defaults to none. */
     readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
@@ -52,6 +58,7 @@ export const LAB_DEFAULTS = {
     logAnalyticsRetentionDays: ML_WORKSPACE_DEFAULTS.logAnalyticsRetentionDays,
     keyVaultPurgeProtection: ML_WORKSPACE_DEFAULTS.keyVaultPurgeProtection,
     purgeOnDestroy: true,
+    submitTrainingJob: true,
     protect: ML_WORKSPACE_DEFAULTS.protect,
 } as const;
 
@@ -80,6 +87,8 @@ export class Dp100Lab extends pulumi.ComponentResource {
     public readonly workspace: MlWorkspace;
     /** The compute instance component. */
     public readonly computeInstance: ComputeInstance;
+    /** The training pipeline: data, code and component assets, and the pipeline job. */
+    public readonly trainingPipeline: TrainingPipeline;
 
     constructor(name: string, args: Dp100LabArgs, opts?: pulumi.ComponentResourceOptions) {
         super("mllab:index:Dp100Lab", name, {}, opts);
@@ -123,6 +132,17 @@ export class Dp100Lab extends pulumi.ComponentResource {
             disableIdleShutdown: args.disableIdleShutdown,
         }, { parent: this, dependsOn: [this.workspace.contentsDependency] });
 
+        this.trainingPipeline = new TrainingPipeline(`${name}-pipeline`, {
+            resourceGroupName: group.name,
+            workspaceName: this.workspace.workspaceName,
+            workspaceId: this.workspace.workspaceId,
+            workspaceGuid: this.workspace.workspaceGuid,
+            storageAccountName: this.workspace.storageAccountName,
+            computeId: this.computeInstance.computeId,
+            tenantId: this.workspace.tenantId,
+            submitJob: args.submitTrainingJob ?? LAB_DEFAULTS.submitTrainingJob,
+        }, { parent: this, dependsOn: [this.workspace.contentsDependency] });
+
         this.resourceGroupName = group.name;
         this.workspaceName = this.workspace.workspaceName;
         this.workspaceId = this.workspace.workspaceId;
@@ -140,6 +160,8 @@ export class Dp100Lab extends pulumi.ComponentResource {
             keyVaultName: this.keyVaultName,
             appInsightsName: this.appInsightsName,
             computeInstanceName: this.computeInstanceName,
+            trainingJobName: this.trainingPipeline.jobName,
+            trainingJobStudioUrl: this.trainingPipeline.jobStudioUrl,
         });
     }
 }

@@ -88,6 +88,7 @@ const BAD_CONFIGS: Array<[string, Record<string, string | undefined>, string]> =
     ["purge protection 'yes'", { [`${NS}:keyVaultPurgeProtection`]: "yes" }, `${NS}:keyVaultPurgeProtection "yes" must be true or false.`],
     ["purge protection 'True'", { [`${NS}:keyVaultPurgeProtection`]: "True" }, `${NS}:keyVaultPurgeProtection "True" must be true or false.`],
     ["purge on destroy 'on'", { [`${NS}:purgeOnDestroy`]: "on" }, `${NS}:purgeOnDestroy "on" must be true or false.`],
+    ["submit training job 'no'", { [`${NS}:submitTrainingJob`]: "no" }, `${NS}:submitTrainingJob "no" must be true or false.`],
     ["protect '1'", { [`${NS}:protect`]: "1" }, `${NS}:protect "1" must be true or false.`],
     [
         "protect with purge on destroy asked for",

@@ -134,7 +134,8 @@ describe("LAB.md section 1: resource group and workspace", () => {
     });
 
     test("the name suffix is random once and then stable: no keepers", () => {
-        expect(find(T.suffix).inputs).toEqual({ length: 6, upper: false, special: false, numeric: true, lower: true });
+        const suffix = lab.record.resources.find((r) => r.type === T.suffix && r.name === "lab-ml-suffix");
+        expect(suffix?.inputs).toEqual({ length: 6, upper: false, special: false, numeric: true, lower: true });
     });
 });
 
@@ -189,7 +190,7 @@ describe("stack structure", () => {
         expect(parentType(T.group)).toBe(T.lab);
         expect(parentType(T.mlWorkspaceComponent)).toBe(T.lab);
         expect(parentType(T.computeComponent)).toBe(T.lab);
-        for (const type of [T.storage, T.vault, T.logs, T.insights, T.workspace, T.suffix]) {
+        for (const type of [T.storage, T.vault, T.logs, T.insights, T.workspace]) {
             expect([type, parentType(type)]).toEqual([type, T.mlWorkspaceComponent]);
         }
         expect(parentType(T.compute)).toBe(T.computeComponent);
@@ -209,7 +210,9 @@ describe("stack structure", () => {
 
     test("every component's type token is mllab:index:<ClassName>", () => {
         const components = lab.record.resources.filter((r) => !r.custom);
-        expect(components.map((r) => r.type).sort()).toEqual([T.computeComponent, T.lab, T.mlWorkspaceComponent]);
+        expect(components.map((r) => r.type).sort()).toEqual([
+            T.computeComponent, T.lab, T.mlWorkspaceComponent, "mllab:index:TrainingPipeline",
+        ]);
         // The one resource of the project's own is a dynamic resource, typed after its class.
         expect(lab.record.resources.filter((r) => r.type.startsWith("pulumi-nodejs:")).map((r) => r.type))
             .toEqual(["pulumi-nodejs:dynamic/mllab:WorkspacePurge"]);
@@ -234,6 +237,12 @@ describe("stack outputs", () => {
             keyVaultName: `kv-mlw-dp100-labs-${SUFFIX}`,
             appInsightsName: `appi-mlw-dp100-labs-${SUFFIX}`,
             computeInstanceName: `cimlwdp100labs${SUFFIX}`,
+            trainingJobName: "automobile-price-xxxxx7k2",
+            trainingJobStudioUrl: `https://ml.azure.com/runs/automobile-price-xxxxx7k2?wsid=${WORKSPACE_ID}&tid=00000000-0000-0000-0000-00000000000a`,
+            experimentName: "train-regression-designer",
+            dataAssetNames: { raw_data: "automobile_price_raw_data" },
+            // Content-derived: a hash prefix of the CSV and its settings.
+            dataAssetVersions: { raw_data: expect.stringMatching(/^[0-9a-f]{12}$/) },
         });
     });
 });
