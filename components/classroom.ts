@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import { ComputeInstance, COMPUTE_INSTANCE_DEFAULTS } from "./computeInstance";
 import { NAME_SUFFIX } from "./naming";
-import { guidProblem, idleShutdownProblem, subscriptionIdOf, vmSizeProblem, workspaceIdProblem } from "./validation";
+import { firstProblem, guidProblem, idleShutdownProblem, ReportProblem, subscriptionIdOf, vmSizeProblem, workspaceIdProblem } from "./validation";
 
 /** One learner of a class: who they are in Entra ID. */
 export interface ClassroomLearner {
@@ -158,7 +158,9 @@ export class Classroom extends pulumi.ComponentResource {
 
     constructor(name: string, args: ClassroomArgs, opts?: pulumi.ComponentResourceOptions) {
         super("mllab:index:Classroom", name, {}, opts);
-        const bases = validateClassroomArgs(args, this);
+        const bases = validateClassroomArgs(args, (message) => {
+            throw new pulumi.ResourceError(`Classroom: ${message}`, this);
+        });
 
         const skipRoleAssignments = args.skipRoleAssignments ?? CLASSROOM_DEFAULTS.skipRoleAssignments;
         // Everything inside the workspace waits for what the component waits for (e.g. the workspace's
@@ -218,14 +220,16 @@ export class Classroom extends pulumi.ComponentResource {
     }
 }
 
+/** The first problem with the arguments, or undefined: what the constructor would refuse. */
+export function classroomArgsProblem(args: ClassroomArgs): string | undefined {
+    return firstProblem((report) => validateClassroomArgs(args, report));
+}
+
 /**
- * Throws one ResourceError naming the argument, the value and the rule, before any child exists.
+ * Reports the first problem naming the argument, the value and the rule, before any child exists.
  * Returns each learner's instance name base.
  */
-function validateClassroomArgs(args: ClassroomArgs, resource: pulumi.Resource): string[] {
-    const fail = (message: string): never => {
-        throw new pulumi.ResourceError(`Classroom: ${message}`, resource);
-    };
+function validateClassroomArgs(args: ClassroomArgs, fail: ReportProblem): string[] {
     const check = (arg: string, value: unknown, problem: string | undefined): void => {
         if (problem) {
             fail(`${arg} ${value === undefined ? "(not set)" : JSON.stringify(value)} ${problem}.`);

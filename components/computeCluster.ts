@@ -2,6 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as ml from "@pulumi/azure-native/machinelearningservices";
 import type { NameRule } from "./naming";
 import {
+    firstProblem,
+    ReportProblem,
     integerRangeProblem,
     isPrivateKeyText,
     scaleDownIdleTimeProblem,
@@ -119,7 +121,9 @@ export class ComputeCluster extends pulumi.ComponentResource {
 
     constructor(name: string, args: ComputeClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("mllab:index:ComputeCluster", name, {}, opts);
-        validateComputeClusterArgs(args, this);
+        validateComputeClusterArgs(args, (message) => {
+            throw new pulumi.ResourceError(`ComputeCluster: ${message}`, this);
+        });
 
         const vmSize = args.vmSize ?? COMPUTE_CLUSTER_DEFAULTS.vmSize;
         const minNodes = args.minNodes ?? COMPUTE_CLUSTER_DEFAULTS.minNodes;
@@ -176,11 +180,16 @@ export class ComputeCluster extends pulumi.ComponentResource {
     }
 }
 
-/** Throws one ResourceError naming the argument, the value and the rule, before any child exists. */
-function validateComputeClusterArgs(args: ComputeClusterArgs, resource: pulumi.Resource): void {
+/** The first problem with the arguments, or undefined: what the constructor would refuse. */
+export function computeClusterArgsProblem(args: ComputeClusterArgs): string | undefined {
+    return firstProblem((report) => validateComputeClusterArgs(args, report));
+}
+
+/** Reports the first problem naming the argument, the value and the rule, before any child exists. */
+function validateComputeClusterArgs(args: ComputeClusterArgs, fail: ReportProblem): void {
     const check = (arg: string, value: unknown, problem: string | undefined): void => {
         if (problem) {
-            throw new pulumi.ResourceError(`ComputeCluster: ${arg} ${JSON.stringify(value)} ${problem}.`, resource);
+            fail(`${arg} ${JSON.stringify(value)} ${problem}.`);
         }
     };
     if (typeof args.computeClusterName === "string" && !COMPUTE_CLUSTER_NAME_RULE.pattern.test(args.computeClusterName)) {
@@ -201,10 +210,7 @@ function validateComputeClusterArgs(args: ComputeClusterArgs, resource: pulumi.R
         check("idleTimeBeforeScaleDown", args.idleTimeBeforeScaleDown, scaleDownIdleTimeProblem(args.idleTimeBeforeScaleDown));
     }
     if (args.sshPublicKey !== undefined && isPrivateKeyText(args.sshPublicKey)) {
-        throw new pulumi.ResourceError(
-            "ComputeCluster: sshPublicKey holds a private key (it says PRIVATE KEY), which must stay secret: give the public key (the .pub file) instead.",
-            resource,
-        );
+        fail("sshPublicKey holds a private key (it says PRIVATE KEY), which must stay secret: give the public key (the .pub file) instead.");
     }
     if (args.sshPublicKey !== undefined) {
         check("sshPublicKey", args.sshPublicKey, sshPublicKeyProblem(args.sshPublicKey));

@@ -4,6 +4,8 @@ import * as ml from "@pulumi/azure-native/machinelearningservices";
 import type * as azureInputs from "@pulumi/azure-native/types/input";
 import { isValidName, NAME_RULES } from "./naming";
 import {
+    firstProblem,
+    ReportProblem,
     cronExpressionProblem,
     guidProblem,
     idleShutdownProblem,
@@ -206,7 +208,9 @@ export class ComputeInstance extends pulumi.ComponentResource {
 
     constructor(name: string, args: ComputeInstanceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("mllab:index:ComputeInstance", name, {}, opts);
-        const { setupScript } = validateComputeInstanceArgs(args, this);
+        const { setupScript } = validateComputeInstanceArgs(args, (message) => {
+            throw new pulumi.ResourceError(`ComputeInstance: ${message}`, this);
+        });
 
         const vmSize = args.vmSize ?? COMPUTE_INSTANCE_DEFAULTS.vmSize;
         const idleTime = args.disableIdleShutdown
@@ -305,13 +309,18 @@ interface ValidatedComputeInstanceArgs {
 }
 
 /**
- * Throws one ResourceError naming the argument, the value and the rule, before any child exists:
+ * The first problem with the arguments (naming the argument, the value and the rule), or undefined:
+ * what the constructor would refuse, for callers that check before building anything.
+ */
+export function computeInstanceArgsProblem(args: ComputeInstanceArgs): string | undefined {
+    return firstProblem((report) => validateComputeInstanceArgs(args, report));
+}
+
+/**
+ * Reports the first problem naming the argument, the value and the rule, before any child exists:
  * combinations first, then each value.
  */
-function validateComputeInstanceArgs(args: ComputeInstanceArgs, resource: pulumi.Resource): ValidatedComputeInstanceArgs {
-    const fail = (message: string): never => {
-        throw new pulumi.ResourceError(`ComputeInstance: ${message}`, resource);
-    };
+function validateComputeInstanceArgs(args: ComputeInstanceArgs, fail: ReportProblem): ValidatedComputeInstanceArgs {
     const check = (arg: string, value: unknown, problem: string | undefined): void => {
         if (problem) {
             fail(`${arg} ${JSON.stringify(value)} ${problem}.`);

@@ -184,3 +184,28 @@ export function scaleDownIdleTimeProblem(duration: string): string | undefined {
         ? undefined
         : "must be an ISO 8601 duration longer than zero, such as PT2M or PT30M";
 }
+
+/**
+ * Reports one problem with a component's arguments, in words and without the component's name.
+ * Validators take one so that the same checks serve a component (a ResourceError) and the stack's
+ * config (a RunError, checked before any resource is registered).
+ */
+export type ReportProblem = (message: string) => never;
+
+/** Carries a validator's problem out of it; never escapes {@link firstProblem}. */
+class ArgsProblem extends Error {}
+
+/** Runs a validator and returns its problem, or undefined when the arguments are fine. */
+export function firstProblem(validate: (report: ReportProblem) => unknown): string | undefined {
+    try {
+        validate((message) => {
+            throw new ArgsProblem(message);
+        });
+        return undefined;
+    } catch (error) {
+        if (error instanceof ArgsProblem) {
+            return error.message;
+        }
+        throw error;
+    }
+}
