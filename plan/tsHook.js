@@ -3,7 +3,8 @@
  * TypeScript's `transpileModule` (no type check: `npm run typecheck` is the one type check) and the
  * result kept in a cache keyed by the source's hash, so a second run compiles nothing. TypeScript is
  * loaded anyway by @pulumi/pulumi, so this costs no extra module; it is ts-node's transpile-only mode
- * without ts-node's start-up.
+ * without ts-node's start-up. The key is the content, not the path: a moved or checked-out-again file
+ * with the same text is not compiled again.
  */
 "use strict";
 const crypto = require("crypto");
@@ -26,7 +27,7 @@ function register(cacheDir) {
     const compile = (source, filename) => {
         ts = ts || require("typescript");
         options = options || ts.convertCompilerOptionsFromJson(COMPILER_OPTIONS).options;
-        const key = crypto.createHash("sha256").update(ts.version).update(JSON.stringify(COMPILER_OPTIONS)).update(filename).update(source).digest("hex");
+        const key = crypto.createHash("sha256").update(ts.version).update(JSON.stringify(COMPILER_OPTIONS)).update(path.extname(filename)).update(source).digest("hex");
         const cached = path.join(cacheDir, `${key}.js`);
         try {
             return fs.readFileSync(cached, "utf8");
