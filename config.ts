@@ -7,7 +7,7 @@
  * is registered.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { Dp100LabArgs, LAB_DEFAULTS } from "./components/lab";
+import { Dp100LabArgs, LAB_DEFAULTS, labArgsProblems, TrainingCompute } from "./components/lab";
 import { isValidName, NAME_RULES, NameRuleKey } from "./components/naming";
 import { idleShutdownProblem, integerRangeProblem, regionProblem, vmSizeProblem } from "./components/validation";
 
@@ -84,6 +84,14 @@ export const SETTINGS = {
         default: LAB_DEFAULTS.submitTrainingJob,
         description: "Submit the training pipeline job (experiment train-regression-designer); false registers its data, code and components only.",
     },
+    trainingCompute: {
+        type: "string",
+        default: LAB_DEFAULTS.trainingCompute,
+        description: "Where the training pipeline runs - instance (the compute instance) or cluster (needs computeCluster).",
+        check: (value: string) => (Object.values(TrainingCompute) as string[]).includes(value)
+            ? undefined
+            : `must be ${Object.values(TrainingCompute).join(" or ")}`,
+    },
     protect: {
         type: "boolean",
         default: LAB_DEFAULTS.protect,
@@ -92,6 +100,57 @@ export const SETTINGS = {
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingKey = keyof typeof SETTINGS;
+
+type FieldType = "string" | "integer" | "boolean" | "list";
+
+/**
+ * A structured setting: objects and lists cannot be typed in Pulumi.yaml, so they live in stack files
+ * only. Their shape is checked here; their values by the components' own checks (labArgsProblems).
+ */
+export interface StructuredSettingSpec {
+    /** `object`: named fields; `list`: a list of objects with named fields; `map`: string to string. */
+    readonly kind: "object" | "list" | "map";
+    readonly description: string;
+    readonly fields?: Readonly<Record<string, FieldType>>;
+    readonly required?: readonly string[];
+}
+
+/** Every structured project setting (stack files only), keyed without the namespace. */
+export const STRUCTURED_SETTINGS = {
+    tags: { kind: "map", description: "Tags on every resource that takes them." },
+    computeInstance: {
+        kind: "object",
+        description: "The compute instance's options beyond the lab's settings.",
+        fields: {
+            assignedUserObjectId: "string", assignedUserTenantId: "string", setupScriptInline: "string",
+            setupScriptFile: "string", setupScriptTimeoutMinutes: "integer", sshPublicKey: "string",
+            schedules: "list", subnetId: "string", disableNodePublicIp: "boolean",
+        },
+    },
+    computeCluster: {
+        kind: "object",
+        description: "A compute cluster (AmlCompute) in the workspace.",
+        fields: {
+            name: "string", vmSize: "string", minNodes: "integer", maxNodes: "integer",
+            idleTimeBeforeScaleDown: "string", lowPriority: "boolean", sshPublicKey: "string",
+            subnetId: "string", disableNodePublicIp: "boolean",
+        },
+        required: ["name"],
+    },
+    learners: {
+        kind: "list",
+        description: "Learners who each get an assigned compute instance and the AzureML Data Scientist role.",
+        fields: { displayName: "string", objectId: "string" },
+        required: ["displayName", "objectId"],
+    },
+    classroom: {
+        kind: "object",
+        description: "Settings of the learners' compute instances.",
+        fields: { vmSize: "string", idleTimeBeforeShutdown: "string", skipRoleAssignments: "boolean" },
+    },
+} as const satisfies Record<string, StructuredSettingSpec>;
+
+export type StructuredSettingKey = keyof typeof STRUCTURED_SETTINGS;
 
 /** The validated configuration: the lab component's arguments. */
 export type LabConfig = Dp100LabArgs & { readonly location: string };
@@ -113,6 +172,7 @@ export function loadConfig(): LabConfig {
             problems.unshift(`${REGION_KEY} ${JSON.stringify(region)} ${problem}.`);
         }
     }
+    const structured = parseStructuredSettings(namespace, all, problems);
     const purgeKey = `${namespace}:purgeOnDestroy`;
     if (values.protect === true && all[purgeKey] === "true") {
         problems.push(`${purgeKey} "true" cannot be combined with ${namespace}:protect "true": a protected workspace is never purged; remove one of them.`);
@@ -122,7 +182,7 @@ export function loadConfig(): LabConfig {
     }
     const idleShutdown = values.idleShutdown as string;
     const dailyCap = values.logAnalyticsDailyCapGb as number;
-    return {
+    const config: LabConfig = {
         location: region as string,
         resourceGroupName: values.resourceGroupName as string,
         workspaceName: values.workspaceName as string,
@@ -135,10 +195,103 @@ export function loadConfig(): LabConfig {
         keyVaultPurgeProtection: values.keyVaultPurgeProtection as boolean,
         protect: values.protect as boolean,
         submitTrainingJob: values.submitTrainingJob as boolean,
+        trainingCompute: values.trainingCompute as TrainingCompute,
         // protect turns purge off unless purge was asked for explicitly (refused above).
         purgeOnDestroy: values.protect === true ? false : (values.purgeOnDestroy as boolean),
+        ...(structured as Omit<Partial<Dp100LabArgs>, "location">),
     };
+    // The values inside structured settings, with the components' own checks: still before any resource.
+    const labProblems = labArgsProblems(config);
+    if (labProblems.length > 0) {
+        throw new pulumi.RunError(labProblems.map((p) => `${namespace}:${p.option}: ${p.message}`).join("\n"));
+    }
+    return config;
 }
+
+/** Parses the structured settings (JSON from the stack file) and checks their shape. */
+function parseStructuredSettings(
+    namespace: string,
+    all: Record<string, string>,
+    problems: string[],
+): Partial<Record<StructuredSettingKey, unknown>> {
+    const result: Partial<Record<StructuredSettingKey, unknown>> = {};
+    for (const key of Object.keys(STRUCTURED_SETTINGS) as StructuredSettingKey[]) {
+        const spec: StructuredSettingSpec = STRUCTURED_SETTINGS[key];
+        const fullKey = `${namespace}:${key}`;
+        const raw = all[fullKey];
+        if (raw === undefined) {
+            continue;
+        }
+        let value: unknown;
+        try {
+            value = JSON.parse(raw);
+        } catch {
+            value = raw;
+        }
+        const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+        if (spec.kind === "list") {
+            if (!Array.isArray(value)) {
+                problems.push(`${fullKey} ${JSON.stringify(value)} must be a list (a structured value in the stack file).`);
+                continue;
+            }
+            const before = problems.length;
+            value.forEach((item, index) => {
+                if (!isObject(item)) {
+                    problems.push(`${fullKey}[${index}] ${JSON.stringify(item)} must be an object with the fields ${Object.keys(spec.fields ?? {}).join(", ")}.`);
+                } else {
+                    checkFields(`${fullKey}[${index}]`, item, spec, problems);
+                }
+            });
+            if (problems.length === before) {
+                result[key] = value;
+            }
+            continue;
+        }
+        if (!isObject(value)) {
+            problems.push(`${fullKey} ${JSON.stringify(value)} must be an object (a structured value in the stack file).`);
+            continue;
+        }
+        const before = problems.length;
+        if (spec.kind === "map") {
+            for (const [name, tag] of Object.entries(value)) {
+                if (typeof tag !== "string") {
+                    problems.push(`${fullKey}: ${name} ${JSON.stringify(tag)} must be a string.`);
+                }
+            }
+        } else {
+            checkFields(fullKey, value, spec, problems);
+        }
+        if (problems.length === before) {
+            result[key] = value;
+        }
+    }
+    return result;
+}
+
+/** Checks an object's fields against a structured setting's spec: known names, types, required ones. */
+function checkFields(where: string, value: Record<string, unknown>, spec: StructuredSettingSpec, problems: string[]): void {
+    const fields = spec.fields ?? {};
+    for (const [name, fieldValue] of Object.entries(value)) {
+        const type = fields[name];
+        if (type === undefined) {
+            problems.push(`${where}: ${name} is not a field of this setting: the fields are ${Object.keys(fields).join(", ")}.`);
+            continue;
+        }
+        const ok = type === "list" ? Array.isArray(fieldValue)
+            : type === "integer" ? Number.isInteger(fieldValue)
+                : typeof fieldValue === type;
+        if (!ok) {
+            problems.push(`${where}: ${name} ${JSON.stringify(fieldValue)} must be ${FIELD_TYPE_WORDS[type]}.`);
+        }
+    }
+    for (const name of spec.required ?? []) {
+        if (value[name] === undefined) {
+            problems.push(`${where}: ${name} is required.`);
+        }
+    }
+}
+
+const FIELD_TYPE_WORDS = { string: "a string", integer: "a whole number", boolean: "true or false", list: "a list" } as const;
 
 /** Parses the project's settings from raw config strings, with defaults for the ones not set. */
 export function parseSettings(
@@ -148,14 +301,15 @@ export function parseSettings(
     const problems: string[] = [];
     const values = {} as Record<SettingKey, SettingValue>;
     const known = Object.keys(SETTINGS) as SettingKey[];
+    const allKnown = [...known, ...Object.keys(STRUCTURED_SETTINGS)];
 
     for (const fullKey of Object.keys(all).sort()) {
         const [prefix, key] = splitKey(fullKey);
-        if (prefix === namespace && !(key in SETTINGS)) {
-            const hint = closest(key, known);
+        if (prefix === namespace && !allKnown.includes(key)) {
+            const hint = closest(key, allKnown);
             problems.push(
                 `${fullKey} ${JSON.stringify(all[fullKey])} is not a setting of this project` +
-                (hint ? `: did you mean ${namespace}:${hint}?` : `: the settings are ${known.join(", ")}.`),
+                (hint ? `: did you mean ${namespace}:${hint}?` : `: the settings are ${allKnown.join(", ")}.`),
             );
         }
     }

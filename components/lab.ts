@@ -1,9 +1,83 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as resources from "@pulumi/azure-native/resources";
-import { ComputeInstance, COMPUTE_INSTANCE_DEFAULTS } from "./computeInstance";
+import { Classroom, classroomArgsProblem, ClassroomArgs, ClassroomLearner } from "./classroom";
+import { ComputeCluster, computeClusterArgsProblem, ComputeClusterArgs } from "./computeCluster";
+import {
+    ComputeInstance,
+    computeInstanceArgsProblem,
+    ComputeInstanceArgs,
+    ComputeInstanceSchedule,
+    COMPUTE_INSTANCE_DEFAULTS,
+} from "./computeInstance";
 import { MlWorkspace, ML_WORKSPACE_DEFAULTS } from "./mlWorkspace";
 import { deriveNames, isValidName, NAME_RULES } from "./naming";
 import { TrainingPipeline } from "./trainingPipeline";
+
+/** Where the training pipeline runs. */
+export const TrainingCompute = {
+    /** The lab's compute instance. */
+    Instance: "instance",
+    /** The stack's compute cluster (`computeCluster` must be set). */
+    Cluster: "cluster",
+} as const;
+export type TrainingCompute = (typeof TrainingCompute)[keyof typeof TrainingCompute];
+
+/** The lab compute instance's options beyond the lab's settings (see ComputeInstanceArgs). */
+export interface LabComputeInstanceOptions {
+    /**
+     * Optional. Entra object id of the person the instance is assigned to. Needed when a pipeline or a
+     * service principal deploys: an instance belongs to its creator. Defaults to none (the deployer's).
+     */
+    readonly assignedUserObjectId?: string;
+    /** Optional. That person's tenant. Defaults to the deployment's tenant. */
+    readonly assignedUserTenantId?: string;
+    /** Optional. A setup script's text; cannot be combined with `setupScriptFile`. Defaults to none. */
+    readonly setupScriptInline?: string;
+    /** Optional. A setup script's path, read when the program runs. Defaults to none. */
+    readonly setupScriptFile?: string;
+    /** Conditional (with a script). The script's time limit, 1-25 minutes. Defaults to Azure's. */
+    readonly setupScriptTimeoutMinutes?: number;
+    /** Optional. An OpenSSH public key, which turns SSH on. Defaults to SSH off. */
+    readonly sshPublicKey?: string;
+    /** Optional. Up to 4 start/stop schedules. Defaults to none. */
+    readonly schedules?: ComputeInstanceSchedule[];
+    /** Optional. ARM id of a subnet for the instance. Defaults to none (no virtual network). */
+    readonly subnetId?: string;
+    /** Optional. No public node IP (needs a subnet or a managed network). Defaults to false. */
+    readonly disableNodePublicIp?: boolean;
+}
+
+/** A compute cluster for the lab's workspace (see ComputeClusterArgs). */
+export interface LabComputeClusterOptions {
+    /** Required. The cluster name, unique in the workspace. */
+    readonly name: string;
+    /** Optional. Defaults to `Standard_DS11_v2`. */
+    readonly vmSize?: string;
+    /** Optional. Defaults to 0, so an idle cluster costs nothing. */
+    readonly minNodes?: number;
+    /** Optional. Defaults to 2. */
+    readonly maxNodes?: number;
+    /** Optional. ISO 8601. Defaults to `PT2M`. */
+    readonly idleTimeBeforeScaleDown?: string;
+    /** Optional. Low-priority nodes. Defaults to false. */
+    readonly lowPriority?: boolean;
+    /** Optional. Opens the remote login port with this key. Defaults to closed. */
+    readonly sshPublicKey?: string;
+    /** Optional. Defaults to none. */
+    readonly subnetId?: string;
+    /** Optional. Defaults to false. */
+    readonly disableNodePublicIp?: boolean;
+}
+
+/** Settings of the learners' instances (see ClassroomArgs). */
+export interface LabClassroomOptions {
+    /** Optional. Defaults to `Standard_DS11_v2`. */
+    readonly vmSize?: string;
+    /** Optional. ISO 8601 from `PT15M` to `P3D`. Defaults to `PT60M`. */
+    readonly idleTimeBeforeShutdown?: string;
+    /** Optional. For a deployer who may not assign roles. Defaults to false. */
+    readonly skipRoleAssignments?: boolean;
+}
 
 /** Arguments of {@link Dp100Lab}. */
 export interface Dp100LabArgs {
@@ -44,6 +118,19 @@ export interface Dp100LabArgs {
      * components only. Defaults to true.
      */
     readonly submitTrainingJob?: boolean;
+    /** Optional. The compute instance's options beyond the lab's settings. Defaults to none. */
+    readonly computeInstance?: LabComputeInstanceOptions;
+    /** Optional. A compute cluster in the workspace. Defaults to none. */
+    readonly computeCluster?: LabComputeClusterOptions;
+    /**
+     * Optional. Where the training pipeline runs: `instance` or `cluster` (which needs `computeCluster`).
+     * Defaults to `instance`.
+     */
+    readonly trainingCompute?: TrainingCompute;
+    /** Optional. Learners who each get an assigned instance and a role (a Classroom). Defaults to none. */
+    readonly learners?: ClassroomLearner[];
+    /** Optional. Settings of the learners' instances. Defaults to the lab's. */
+    readonly classroom?: LabClassroomOptions;
     /** Optional. Tags for every resource. Defaults to none. */
     readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
@@ -59,6 +146,7 @@ export const LAB_DEFAULTS = {
     keyVaultPurgeProtection: ML_WORKSPACE_DEFAULTS.keyVaultPurgeProtection,
     purgeOnDestroy: true,
     submitTrainingJob: true,
+    trainingCompute: TrainingCompute.Instance,
     protect: ML_WORKSPACE_DEFAULTS.protect,
 } as const;
 
@@ -89,6 +177,10 @@ export class Dp100Lab extends pulumi.ComponentResource {
     public readonly computeInstance: ComputeInstance;
     /** The training pipeline: data, code and component assets, and the pipeline job. */
     public readonly trainingPipeline: TrainingPipeline;
+    /** The compute cluster, when `computeCluster` is set. */
+    public readonly computeCluster: ComputeCluster | undefined;
+    /** The classroom, when `learners` is set. */
+    public readonly classroom: Classroom | undefined;
 
     constructor(name: string, args: Dp100LabArgs, opts?: pulumi.ComponentResourceOptions) {
         super("mllab:index:Dp100Lab", name, {}, opts);
@@ -101,6 +193,15 @@ export class Dp100Lab extends pulumi.ComponentResource {
                 this,
             );
         }
+
+        const problems = labArgsProblems(args);
+        if (problems.length > 0) {
+            throw new pulumi.ResourceError(
+                problems.map((problem) => `Dp100Lab: ${problem.option}: ${problem.message}`).join("\n"),
+                this,
+            );
+        }
+        const childArgs = labChildArgs(args);
 
         const group = new resources.ResourceGroup(`${name}-rg`, {
             resourceGroupName,
@@ -119,29 +220,53 @@ export class Dp100Lab extends pulumi.ComponentResource {
             purgeOnDestroy: args.purgeOnDestroy ?? (protect ? false : LAB_DEFAULTS.purgeOnDestroy),
             tags: args.tags,
         }, { parent: this });
-
-        this.computeInstance = new ComputeInstance(`${name}-compute`, {
+        // Everything created inside the workspace waits for the purge resource (if any), so that a
+        // destroy deletes it before the workspace is purged.
+        const insideWorkspace = { parent: this, dependsOn: [this.workspace.contentsDependency] };
+        const inWorkspace = {
             resourceGroupName: group.name,
             workspaceName: this.workspace.workspaceName,
             location: args.location,
+        };
+
+        this.computeInstance = new ComputeInstance(`${name}-compute`, {
+            ...inWorkspace,
+            ...childArgs.computeInstance,
             computeInstanceName: this.workspace.nameSuffix.apply(
                 (suffix) => deriveNames(workspaceName, suffix).computeInstance,
             ),
-            vmSize: args.computeInstanceVmSize,
-            idleTimeBeforeShutdown: args.idleTimeBeforeShutdown,
-            disableIdleShutdown: args.disableIdleShutdown,
-        }, { parent: this, dependsOn: [this.workspace.contentsDependency] });
+            assignedUserTenantId: childArgs.computeInstance.assignedUserObjectId === undefined
+                ? undefined
+                : (args.computeInstance?.assignedUserTenantId ?? this.workspace.tenantId),
+        }, insideWorkspace);
 
+        this.computeCluster = childArgs.computeCluster === undefined
+            ? undefined
+            : new ComputeCluster(`${name}-cluster`, { ...inWorkspace, ...childArgs.computeCluster }, insideWorkspace);
+
+        this.classroom = childArgs.classroom === undefined
+            ? undefined
+            : new Classroom(`${name}-classroom`, {
+                ...inWorkspace,
+                ...childArgs.classroom,
+                workspaceId: this.workspace.workspaceId,
+                tenantId: this.workspace.tenantId,
+                instanceNameSuffix: this.workspace.nameSuffix,
+            }, insideWorkspace);
+
+        const trainingCompute = args.trainingCompute ?? LAB_DEFAULTS.trainingCompute;
         this.trainingPipeline = new TrainingPipeline(`${name}-pipeline`, {
             resourceGroupName: group.name,
             workspaceName: this.workspace.workspaceName,
             workspaceId: this.workspace.workspaceId,
             workspaceGuid: this.workspace.workspaceGuid,
             storageAccountName: this.workspace.storageAccountName,
-            computeId: this.computeInstance.computeId,
+            computeId: trainingCompute === TrainingCompute.Cluster && this.computeCluster
+                ? this.computeCluster.computeId
+                : this.computeInstance.computeId,
             tenantId: this.workspace.tenantId,
             submitJob: args.submitTrainingJob ?? LAB_DEFAULTS.submitTrainingJob,
-        }, { parent: this, dependsOn: [this.workspace.contentsDependency] });
+        }, insideWorkspace);
 
         this.resourceGroupName = group.name;
         this.workspaceName = this.workspace.workspaceName;
@@ -162,6 +287,88 @@ export class Dp100Lab extends pulumi.ComponentResource {
             computeInstanceName: this.computeInstanceName,
             trainingJobName: this.trainingPipeline.jobName,
             trainingJobStudioUrl: this.trainingPipeline.jobStudioUrl,
+            computeClusterName: this.computeCluster?.computeClusterName,
+            classroomAssignments: this.classroom?.assignments,
         });
     }
+}
+
+/** One problem with the lab's arguments: the option it concerns and what is wrong. */
+export interface LabArgsProblem {
+    readonly option: keyof Dp100LabArgs;
+    readonly message: string;
+}
+
+/** What the lab passes to its optional children, from its own plain arguments. */
+interface LabChildArgs {
+    readonly computeInstance: Omit<ComputeInstanceArgs, "resourceGroupName" | "workspaceName" | "location" | "computeInstanceName" | "assignedUserTenantId">;
+    readonly computeCluster?: Omit<ComputeClusterArgs, "resourceGroupName" | "workspaceName" | "location">;
+    readonly classroom?: Pick<ClassroomArgs, "learners" | "vmSize" | "idleTimeBeforeShutdown" | "skipRoleAssignments">;
+}
+
+function labChildArgs(args: Dp100LabArgs): LabChildArgs {
+    const { assignedUserTenantId: _tenant, ...instanceOptions } = args.computeInstance ?? {};
+    const { name: clusterName, ...clusterOptions } = args.computeCluster ?? { name: "" };
+    return {
+        computeInstance: {
+            vmSize: args.computeInstanceVmSize,
+            idleTimeBeforeShutdown: args.idleTimeBeforeShutdown,
+            disableIdleShutdown: args.disableIdleShutdown,
+            ...instanceOptions,
+        },
+        computeCluster: args.computeCluster === undefined ? undefined : { computeClusterName: clusterName, ...clusterOptions },
+        classroom: args.learners === undefined ? undefined : { learners: args.learners, ...args.classroom },
+    };
+}
+
+/**
+ * Every problem with the lab's arguments, found with the children's own checks before anything is
+ * created: the lab either builds whole or not at all. Values that only resources can supply (the
+ * workspace, the tenant, the name suffix) stand in as placeholders the checks skip.
+ */
+export function labArgsProblems(args: Dp100LabArgs): LabArgsProblem[] {
+    const problems: LabArgsProblem[] = [];
+    const child = labChildArgs(args);
+    const unknown = pulumi.output("");
+    const placement = { resourceGroupName: unknown, workspaceName: unknown, location: args.location };
+    const instanceProblem = computeInstanceArgsProblem({
+        ...placement,
+        ...child.computeInstance,
+        computeInstanceName: unknown,
+        assignedUserTenantId: child.computeInstance.assignedUserObjectId === undefined
+            ? undefined
+            : (args.computeInstance?.assignedUserTenantId ?? unknown),
+    });
+    if (instanceProblem) {
+        // The lab's own options for the instance are top-level; the rest are under computeInstance.
+        const topLevel = /^(vmSize|idleTimeBeforeShutdown|disableIdleShutdown)\b/.exec(instanceProblem);
+        problems.push(topLevel
+            ? { option: topLevel[1] === "vmSize" ? "computeInstanceVmSize" : topLevel[1] as keyof Dp100LabArgs, message: instanceProblem }
+            : { option: "computeInstance", message: instanceProblem });
+    }
+    if (child.computeCluster) {
+        const clusterProblem = computeClusterArgsProblem({ ...placement, ...child.computeCluster });
+        if (clusterProblem) {
+            problems.push({ option: "computeCluster", message: clusterProblem.replace(/^computeClusterName\b/, "name") });
+        }
+    }
+    if (child.classroom) {
+        const classroomProblem = classroomArgsProblem({
+            ...placement,
+            ...child.classroom,
+            workspaceId: unknown,
+            tenantId: unknown,
+            instanceNameSuffix: unknown,
+        });
+        if (classroomProblem) {
+            problems.push({ option: classroomProblem.startsWith("learners") ? "learners" : "classroom", message: classroomProblem });
+        }
+    }
+    const trainingCompute = args.trainingCompute ?? LAB_DEFAULTS.trainingCompute;
+    if (!(Object.values(TrainingCompute) as string[]).includes(trainingCompute)) {
+        problems.push({ option: "trainingCompute", message: `${JSON.stringify(trainingCompute)} must be ${Object.values(TrainingCompute).join(" or ")}.` });
+    } else if (trainingCompute === TrainingCompute.Cluster && args.computeCluster === undefined) {
+        problems.push({ option: "trainingCompute", message: `"cluster" needs a compute cluster: set computeCluster too.` });
+    }
+    return problems;
 }

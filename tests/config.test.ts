@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { SETTINGS } from "../config";
+import { SETTINGS, STRUCTURED_SETTINGS } from "../config";
 import { BASE_CONFIG, runProgramExpectingError } from "./helpers/program";
 
 const root = path.join(__dirname, "..");
@@ -50,7 +50,7 @@ const ISO_RULE = "must be an ISO 8601 duration such as PT60M or P1D.";
 const RANGE_RULE = "must be between 15 minutes (PT15M) and 3 days (P3D).";
 const REGION_RULE = "must be an Azure region name in lowercase letters and digits, such as westeurope or eastus2.";
 const CHOOSE = "every stack must choose its region (pulumi config set azure-native:location westeurope).";
-const ALL_KEYS = Object.keys(SETTINGS).join(", ");
+const ALL_KEYS = [...Object.keys(SETTINGS), ...Object.keys(STRUCTURED_SETTINGS)].join(", ");
 
 /** [what is wrong, config over the dev stack (undefined deletes a key), the exact error]. */
 const BAD_CONFIGS: Array<[string, Record<string, string | undefined>, string]> = [
@@ -95,6 +95,25 @@ const BAD_CONFIGS: Array<[string, Record<string, string | undefined>, string]> =
         { [`${NS}:protect`]: "true", [`${NS}:purgeOnDestroy`]: "true" },
         `${NS}:purgeOnDestroy "true" cannot be combined with ${NS}:protect "true": a protected workspace is never purged; remove one of them.`,
     ],
+    ["training compute unknown", { [`${NS}:trainingCompute`]: "gpu" }, `${NS}:trainingCompute "gpu" must be instance or cluster.`],
+    ["training on a cluster that is not there", { [`${NS}:trainingCompute`]: "cluster" }, `${NS}:trainingCompute: "cluster" needs a compute cluster: set computeCluster too.`],
+    ["tags not an object", { [`${NS}:tags`]: "team=ml" }, `${NS}:tags "team=ml" must be an object (a structured value in the stack file).`],
+    ["a tag value not a string", { [`${NS}:tags`]: JSON.stringify({ team: "ml", cost: 5 }) }, `${NS}:tags: cost 5 must be a string.`],
+    ["compute instance options as a string", { [`${NS}:computeInstance`]: "ssh" }, `${NS}:computeInstance "ssh" must be an object (a structured value in the stack file).`],
+    ["compute instance option unknown", { [`${NS}:computeInstance`]: JSON.stringify({ sshKey: "x" }) }, `${NS}:computeInstance: sshKey is not a field of this setting: the fields are assignedUserObjectId, assignedUserTenantId, setupScriptInline, setupScriptFile, setupScriptTimeoutMinutes, sshPublicKey, schedules, subnetId, disableNodePublicIp.`],
+    ["compute instance SSH key not a key", { [`${NS}:computeInstance`]: JSON.stringify({ sshPublicKey: "hello" }) }, `${NS}:computeInstance: sshPublicKey "hello" must be an OpenSSH public key (ssh-rsa, ssh-ed25519 or ecdsa-sha2-*).`],
+    ["compute instance assigned user not a GUID", { [`${NS}:computeInstance`]: JSON.stringify({ assignedUserObjectId: "ana" }) }, `${NS}:computeInstance: assignedUserObjectId "ana" must be a GUID such as 00000000-0000-0000-0000-000000000000.`],
+    ["five schedules", { [`${NS}:computeInstance`]: JSON.stringify({ schedules: Array(5).fill({ action: "Stop", cron: "0 18 * * *" }) }) }, `${NS}:computeInstance: schedules (5 entries) must have at most 4 entries, Azure's limit per instance.`],
+    ["a schedule with a bad cron", { [`${NS}:computeInstance`]: JSON.stringify({ schedules: [{ action: "Stop", cron: "every evening" }] }) }, `${NS}:computeInstance: schedules[0].cron "every evening" must have 5 fields (minute hour day-of-month month day-of-week), e.g. "0 18 * * 1-5".`],
+    ["a schedule that is a string", { [`${NS}:computeInstance`]: JSON.stringify({ schedules: "0 18 * * *" }) }, `${NS}:computeInstance: schedules "0 18 * * *" must be a list.`],
+    ["cluster without a name", { [`${NS}:computeCluster`]: JSON.stringify({ maxNodes: 2 }) }, `${NS}:computeCluster: name is required.`],
+    ["cluster with a bad name", { [`${NS}:computeCluster`]: JSON.stringify({ name: "1cluster" }) }, `${NS}:computeCluster: name "1cluster" is not a valid compute cluster name: 3-32 letters, digits and '-', starting with a letter, ending with a letter or digit.`],
+    ["cluster max nodes as text", { [`${NS}:computeCluster`]: JSON.stringify({ name: "cpu", maxNodes: "4" }) }, `${NS}:computeCluster: maxNodes "4" must be a whole number.`],
+    ["cluster min above max", { [`${NS}:computeCluster`]: JSON.stringify({ name: "cpu-cluster", minNodes: 3, maxNodes: 2 }) }, `${NS}:computeCluster: minNodes 3 must be a whole number from 0 to maxNodes (2).`],
+    ["learners not a list", { [`${NS}:learners`]: JSON.stringify({ displayName: "Ana" }) }, `${NS}:learners {"displayName":"Ana"} must be a list (a structured value in the stack file).`],
+    ["a learner without an object id", { [`${NS}:learners`]: JSON.stringify([{ displayName: "Ana" }]) }, `${NS}:learners[0]: objectId is required.`],
+    ["a learner with a bad object id", { [`${NS}:learners`]: JSON.stringify([{ displayName: "Ana", objectId: "ana@contoso.com" }]) }, `${NS}:learners: learners[0].objectId "ana@contoso.com" must be a GUID such as 00000000-0000-0000-0000-000000000000.`],
+    ["classroom idle time too short", { [`${NS}:learners`]: JSON.stringify([{ displayName: "Ana", objectId: "4c3b2a19-8d7e-4f60-9a1b-2c3d4e5f6a7b" }]), [`${NS}:classroom`]: JSON.stringify({ idleTimeBeforeShutdown: "PT1M" }) }, `${NS}:classroom: idleTimeBeforeShutdown "PT1M" must be between 15 minutes (PT15M) and 3 days (P3D).`],
     ["a key in the wrong case", { [`${NS}:workspacename`]: "mlw-x" }, `${NS}:workspacename "mlw-x" is not a setting of this project: did you mean ${NS}:workspaceName?`],
     ["a misspelt key", { [`${NS}:idleShutdwn`]: "PT30M" }, `${NS}:idleShutdwn "PT30M" is not a setting of this project: did you mean ${NS}:idleShutdown?`],
     ["an unknown key", { [`${NS}:sshEnabled`]: "true" }, `${NS}:sshEnabled "true" is not a setting of this project: the settings are ${ALL_KEYS}.`],
@@ -115,7 +134,8 @@ function withOverrides(overrides: Record<string, string | undefined>): Record<st
 describe("bad configuration never deploys half a stack", () => {
     test("the table covers every setting and the region", () => {
         const keysCovered = new Set(BAD_CONFIGS.flatMap(([, overrides]) => Object.keys(overrides)));
-        for (const key of [...Object.keys(SETTINGS).map((k) => `${NS}:${k}`), "azure-native:location"]) {
+        const every = [...Object.keys(SETTINGS), ...Object.keys(STRUCTURED_SETTINGS)].map((k) => `${NS}:${k}`);
+        for (const key of [...every, "azure-native:location"]) {
             expect([key, keysCovered.has(key)]).toEqual([key, true]);
         }
         expect(BAD_CONFIGS.length).toBeGreaterThanOrEqual(30);
