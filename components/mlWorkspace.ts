@@ -9,7 +9,7 @@ import type * as network from "@pulumi/azure-native/network";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as storage from "@pulumi/azure-native/storage";
 import { deriveNames, isValidName, NAME_RULES, NAME_SUFFIX } from "./naming";
-import { integerRangeProblem } from "./validation";
+import { firstProblem, integerRangeProblem, ReportProblem } from "./validation";
 import { verifiedEncryption } from "./workspace/customerManagedKey";
 import { createPrivateNetworking } from "./workspace/privateNetworking";
 import { ArgProblem, customerManagedKeyProblem, isStorageIpRule, parseSubnetId, RULES } from "./workspace/rules";
@@ -235,7 +235,9 @@ export class MlWorkspace extends pulumi.ComponentResource {
 
     constructor(name: string, args: MlWorkspaceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("mllab:index:MlWorkspace", name, {}, opts);
-        validateMlWorkspaceArgs(args, this);
+        validateMlWorkspaceArgs(args, (message) => {
+            throw new pulumi.ResourceError(`MlWorkspace: ${message}`, this);
+        });
 
         const retentionDays = args.logAnalyticsRetentionDays ?? ML_WORKSPACE_DEFAULTS.logAnalyticsRetentionDays;
         const softDeleteDays =
@@ -465,22 +467,26 @@ export class MlWorkspace extends pulumi.ComponentResource {
     }
 }
 
-/** Throws one ResourceError naming the argument, the value and the rule, before any child exists. */
-function validateMlWorkspaceArgs(args: MlWorkspaceArgs, resource: pulumi.Resource): void {
-    const fail = (arg: string, value: unknown, rule: string): never => {
-        throw new pulumi.ResourceError(`MlWorkspace: ${arg} ${JSON.stringify(value)} ${rule}.`, resource);
-    };
-    const refuse = (message: string): never => {
-        throw new pulumi.ResourceError(`MlWorkspace: ${message}`, resource);
-    };
+/**
+ * The first problem with the arguments (naming the argument, the value and the rule, without the
+ * component's name), or undefined: what the constructor would refuse, for callers that check before
+ * building anything. Values given as Outputs are checked when they resolve, not here.
+ */
+export function mlWorkspaceArgsProblem(args: MlWorkspaceArgs): string | undefined {
+    return firstProblem((report) => validateMlWorkspaceArgs(args, report));
+}
+
+/** Reports the first problem, before any child exists: combinations first, then each value. */
+function validateMlWorkspaceArgs(args: MlWorkspaceArgs, report: ReportProblem): void {
+    const fail = (arg: string, value: unknown, rule: string): never => report(`${arg} ${JSON.stringify(value)} ${rule}.`);
     if (args.purgeOnDestroy && args.protect) {
-        refuse("purgeOnDestroy and protect cannot be combined: a protected workspace is never purged; set one of them.");
+        report("purgeOnDestroy and protect cannot be combined: a protected workspace is never purged; set one of them.");
     }
     if (args.lock !== undefined && args.purgeOnDestroy) {
-        refuse("lock and purgeOnDestroy cannot be combined: a locked workspace can be neither deleted nor purged; set one of them.");
+        report("lock and purgeOnDestroy cannot be combined: a locked workspace can be neither deleted nor purged; set one of them.");
     }
     if (args.privateEndpointSubnetId !== undefined && args.managedNetworkIsolationMode !== undefined) {
-        refuse(
+        report(
             "privateEndpointSubnetId and managedNetworkIsolationMode cannot be combined: the workspace lives either " +
             "in your virtual network (private endpoints) or in Azure's managed network; set one of them.",
         );
@@ -525,7 +531,7 @@ function validateMlWorkspaceArgs(args: MlWorkspaceArgs, resource: pulumi.Resourc
     const hasVault = args.customerManagedKeyVaultId !== undefined;
     const hasKey = args.customerManagedKeyUri !== undefined;
     if (hasVault !== hasKey) {
-        refuse(
+        report(
             `customerManagedKeyVaultId and customerManagedKeyUri go together: ${hasVault ? "customerManagedKeyUri" : "customerManagedKeyVaultId"} ` +
             "is missing; set both (the vault and the key in it) or neither.",
         );

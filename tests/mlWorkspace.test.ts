@@ -7,6 +7,7 @@ import {
     ManagedNetworkIsolationMode,
     MlWorkspace,
     MlWorkspaceArgs,
+    mlWorkspaceArgsProblem,
     WorkspaceLockLevel,
 } from "../components/mlWorkspace";
 import { purgeProtectionMessage, unverifiedVaultMessage, verifiedEncryption } from "../components/workspace/customerManagedKey";
@@ -570,6 +571,20 @@ describe("bad arguments fail with one ResourceError before any child exists", ()
         await settle();
         // Only the component itself was registered (by its constructor's super call): no child.
         expect(record.resources.slice(before).filter((r) => r.custom)).toEqual([]);
+        // The same check, for a stack that refuses its config before building anything.
+        expect(mlWorkspaceArgsProblem({ ...base("mlw-bad"), ...override })).toBe(message.replace(/^MlWorkspace: /, ""));
+    });
+
+    test("good arguments have no problem, Outputs included (they are checked when they resolve)", () => {
+        expect(mlWorkspaceArgsProblem({
+            ...base("mlw-good"),
+            privateEndpointSubnetId: pulumi.output("not checked here"),
+            storageAllowedIpRanges: ["203.0.113.7"],
+            customerManagedKeyVaultId: PROTECTED_VAULT,
+            customerManagedKeyUri: pulumi.output("not checked here either"),
+            diagnosticSettings: true,
+            lock: WorkspaceLockLevel.ReadOnly,
+        })).toBeUndefined();
     });
 });
 
