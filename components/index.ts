@@ -37,5 +37,5 @@ export type { ClassroomArgs, ClassroomAssignment, ClassroomLearner } from "./cla
 export { TrainingPipeline, TRAINING_PIPELINE_DEFAULTS } from "./trainingPipeline";
 export type { TrainingPipelineArgs } from "./trainingPipeline";
 
-export { Dp100Lab, LAB_DEFAULTS } from "./lab";
-export type { Dp100LabArgs } from "./lab";
+export { Dp100Lab, TrainingCompute, LAB_DEFAULTS } from "./lab";
+export type { Dp100LabArgs, LabClassroomOptions, LabComputeClusterOptions, LabComputeInstanceOptions } from "./lab";

@@ -29,7 +29,15 @@ interface Contract {
     readonly outputs: string[];
     /** Outputs that are references to azure-native resources, by their resource type. */
     readonly resourceOutputs: Record<string, string>;
+    /** The package's object and enum types its inputs and outputs use, directly or through other types. */
+    readonly types: string[];
 }
+
+/** The compute instance's schedule types, which the lab's instance options use too. */
+const SCHEDULE_TYPES = [
+    "ComputeInstanceRecurrence", "ComputeInstanceSchedule", "ComputeScheduleAction", "ComputeScheduleFrequency",
+    "ComputeScheduleWeekDay",
+];
 
 const CONTRACTS: Record<string, Contract> = {
     MlWorkspace: {
@@ -46,6 +54,7 @@ const CONTRACTS: Record<string, Contract> = {
             "workspacePrincipalId", "workspacePrivateEndpointId",
         ],
         resourceOutputs: { workspace: "azure-native:machinelearningservices:Workspace" },
+        types: ["ManagedNetworkIsolationMode", "WorkspaceLockLevel"],
     },
     ComputeInstance: {
         required: ["computeInstanceName", "location", "resourceGroupName", "workspaceName"],
@@ -56,6 +65,7 @@ const CONTRACTS: Record<string, Contract> = {
         ],
         outputs: ["compute", "computeId", "computeInstanceName"],
         resourceOutputs: { compute: "azure-native:machinelearningservices:Compute" },
+        types: SCHEDULE_TYPES,
     },
     ComputeCluster: {
         required: ["computeClusterName", "location", "resourceGroupName", "workspaceName"],
@@ -65,12 +75,14 @@ const CONTRACTS: Record<string, Contract> = {
         ],
         outputs: ["compute", "computeClusterName", "computeId"],
         resourceOutputs: { compute: "azure-native:machinelearningservices:Compute" },
+        types: [],
     },
     Classroom: {
         required: ["instanceNameSuffix", "learners", "location", "resourceGroupName", "tenantId", "workspaceId", "workspaceName"],
         optional: ["idleTimeBeforeShutdown", "skipRoleAssignments", "vmSize"],
         outputs: ["assignments", "roleAssignmentIds"],
         resourceOutputs: {},
+        types: ["ClassroomAssignment", "ClassroomLearner"],
     },
     TrainingPipeline: {
         required: ["resourceGroupName", "storageAccountName", "workspaceGuid", "workspaceId", "workspaceName"],
@@ -80,28 +92,27 @@ const CONTRACTS: Record<string, Contract> = {
         ],
         outputs: ["componentIds", "dataAssetNames", "dataAssetVersions", "experimentName", "job", "jobName", "jobStudioUrl"],
         resourceOutputs: { job: "azure-native:resources:Resource" },
+        types: [],
     },
     Dp100Lab: {
         required: ["location"],
         optional: [
-            "computeInstanceVmSize", "disableIdleShutdown", "idleTimeBeforeShutdown", "keyVaultPurgeProtection",
-            "logAnalyticsDailyCapGb", "logAnalyticsRetentionDays", "protect", "purgeOnDestroy", "resourceGroupName",
-            "submitTrainingJob", "tags", "workspaceName",
+            "classroom", "computeCluster", "computeInstance", "computeInstanceVmSize", "disableIdleShutdown",
+            "idleTimeBeforeShutdown", "keyVaultPurgeProtection", "learners", "logAnalyticsDailyCapGb",
+            "logAnalyticsRetentionDays", "protect", "purgeOnDestroy", "resourceGroupName", "submitTrainingJob", "tags",
+            "trainingCompute", "workspaceName",
         ],
         outputs: [
             "appInsightsName", "computeInstanceName", "keyVaultName", "resourceGroupName", "storageAccountName",
             "studioUrl", "workspaceId", "workspaceName",
         ],
         resourceOutputs: {},
+        types: [
+            "ClassroomLearner", ...SCHEDULE_TYPES, "LabClassroomOptions", "LabComputeClusterOptions",
+            "LabComputeInstanceOptions", "TrainingCompute",
+        ],
     },
 };
-
-/** The object and enum types the args and outputs use, each defined once for the package. */
-const TYPES = [
-    "ClassroomAssignment", "ClassroomLearner", "ComputeInstanceRecurrence", "ComputeInstanceSchedule",
-    "ComputeScheduleAction", "ComputeScheduleFrequency", "ComputeScheduleWeekDay", "ManagedNetworkIsolationMode",
-    "WorkspaceLockLevel",
-].map((name) => `${PROVIDER}:index:${name}`);
 
 /**
  * What inference rejects today, and the fix. Pulumi's inference reads every class field (private and
@@ -109,8 +120,9 @@ const TYPES = [
  */
 const PENDING = {
     /**
-     * Dp100Lab's fields `workspace: MlWorkspace`, `computeInstance: ComputeInstance` and
-     * `trainingPipeline: TrainingPipeline` are references to other components, which inference rejects
+     * Dp100Lab's fields `workspace: MlWorkspace`, `computeInstance: ComputeInstance`, `trainingPipeline:
+     * TrainingPipeline`, `computeCluster: ComputeCluster | undefined` and `classroom: Classroom |
+     * undefined` are references to other components, which inference rejects
      * (it can only reference resources of @pulumi/* packages), and the whole package's schema with them:
      * no component can be added from another language. Fix in components/lab.ts: keep the children in a
      * module-level WeakMap and expose them through getters (same names and types for TypeScript users).
@@ -180,6 +192,25 @@ function schemaOf(names: readonly string[]): Promise<PackageSchema> {
         inferences.set(key, inference);
     }
     return inference;
+}
+
+/** The package types that these properties reference, directly or through other types, sorted. */
+function reachableTypes(schema: PackageSchema, properties: PropertySpec[]): string[] {
+    const found = new Set<string>();
+    const visit = (property: PropertySpec | undefined): void => {
+        if (!property) {
+            return;
+        }
+        const local = property.$ref?.startsWith("#/types/") ? property.$ref.slice("#/types/".length) : undefined;
+        if (local !== undefined && !found.has(local)) {
+            found.add(local);
+            Object.values(schema.types[local]?.properties ?? {}).forEach(visit);
+        }
+        visit(property.items);
+        visit(property.additionalProperties);
+    };
+    properties.forEach(visit);
+    return [...found].sort();
 }
 
 const inferable = (): string[] => exported.filter((name) => !PENDING.rejected.includes(name));
@@ -257,6 +288,13 @@ describe.each(Object.keys(CONTRACTS))("%s", (component) => {
         120_000,
     );
 
+    pendingIt(rejected || extra.length > 0)(`uses the types ${contract.types.join(", ") || "of no object or enum"}${suffix}${extra.length > 0 ? " (PENDING: and the output's)" : ""}`, async () => {
+        const schema = await schemaOf(rejected ? exported : inferable());
+        const spec = await resource();
+        const used = reachableTypes(schema, [...Object.values(spec.inputProperties), ...Object.values(spec.properties)]);
+        expect(used).toEqual(contract.types.map((name) => `${PROVIDER}:index:${name}`).sort());
+    }, 120_000);
+
     pendingIt(rejected)(`references azure-native resources only in ${Object.keys(contract.resourceOutputs).join(", ") || "no output"}${suffix}`, async () => {
         const spec = await resource();
         const references = Object.fromEntries(Object.entries(spec.properties)
@@ -272,7 +310,8 @@ describe("the package's types", () => {
         `are exactly the args' objects and enums${Object.keys(PENDING.extraOutputs).length > 0 ? " (PENDING: also mllab:index:Resource)" : ""}`,
         async () => {
             const schema = await schemaOf(inferable());
-            expect(Object.keys(schema.types).sort()).toEqual([...TYPES].sort());
+            const expected = new Set(inferable().flatMap((component) => CONTRACTS[component].types));
+            expect(Object.keys(schema.types).sort()).toEqual([...expected].map((name) => `${PROVIDER}:index:${name}`).sort());
         },
         120_000,
     );
