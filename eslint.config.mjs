@@ -4,7 +4,7 @@ import tseslint from "typescript-eslint";
 import pulumi from "@pulumi/eslint-plugin";
 
 export default tseslint.config(
-    { ignores: ["node_modules/", "bin/", "dist/", "**/*.js", "**/*.mjs", "out/", "**/node_modules/"] },
+    { ignores: ["node_modules/", "bin/", "dist/", "lib/", "**/*.js", "**/*.mjs", "out/", "**/node_modules/"] },
     ...tseslint.configs.recommended,
     {
         files: ["**/*.ts"],

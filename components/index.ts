@@ -14,6 +14,8 @@ export {
     WorkspaceLockLevel,
     ML_WORKSPACE_DEFAULTS,
     ML_WORKSPACE_TIMEOUTS,
+    mlWorkspaceArgsProblem,
+    STORAGE_CLOSED_TO_UPLOADS,
 } from "./mlWorkspace";
 export type { MlWorkspaceArgs } from "./mlWorkspace";
 
@@ -25,17 +27,25 @@ export {
     COMPUTE_INSTANCE_DEFAULTS,
     COMPUTE_INSTANCE_LIMITS,
     COMPUTE_INSTANCE_TIMEOUTS,
+    computeInstanceArgsProblem,
 } from "./computeInstance";
 export type { ComputeInstanceArgs, ComputeInstanceRecurrence, ComputeInstanceSchedule } from "./computeInstance";
 
-export { ComputeCluster, COMPUTE_CLUSTER_DEFAULTS, COMPUTE_CLUSTER_LIMITS, COMPUTE_CLUSTER_TIMEOUTS } from "./computeCluster";
+export { ComputeCluster, COMPUTE_CLUSTER_DEFAULTS, COMPUTE_CLUSTER_LIMITS, COMPUTE_CLUSTER_TIMEOUTS, computeClusterArgsProblem } from "./computeCluster";
 export type { ComputeClusterArgs } from "./computeCluster";
 
-export { Classroom, AZUREML_DATA_SCIENTIST_ROLE, CLASSROOM_DEFAULTS, CLASSROOM_LIMITS } from "./classroom";
+export { Classroom, AZUREML_DATA_SCIENTIST_ROLE, CLASSROOM_DEFAULTS, CLASSROOM_LIMITS, classroomArgsProblem } from "./classroom";
 export type { ClassroomArgs, ClassroomAssignment, ClassroomLearner } from "./classroom";
 
 export { TrainingPipeline, TRAINING_PIPELINE_DEFAULTS } from "./trainingPipeline";
 export type { TrainingPipelineArgs } from "./trainingPipeline";
 
-export { Dp100Lab, TrainingCompute, LAB_DEFAULTS } from "./lab";
-export type { Dp100LabArgs, LabClassroomOptions, LabComputeClusterOptions, LabComputeInstanceOptions } from "./lab";
+export { Dp100Lab, TrainingCompute, LAB_DEFAULTS, LAB_STORAGE_CLOSED, labArgsProblems } from "./lab";
+export type {
+    Dp100LabArgs,
+    LabArgsProblem,
+    LabClassroomOptions,
+    LabComputeClusterOptions,
+    LabComputeInstanceOptions,
+    LabWorkspaceOptions,
+} from "./lab";

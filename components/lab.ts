@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as resources from "@pulumi/azure-native/resources";
-import { Classroom, classroomArgsProblem, ClassroomArgs, ClassroomLearner } from "./classroom";
+import { Classroom, classroomArgsProblem, ClassroomArgs, ClassroomAssignment, ClassroomLearner } from "./classroom";
 import { ComputeCluster, computeClusterArgsProblem, ComputeClusterArgs } from "./computeCluster";
 import {
     ComputeInstance,
@@ -9,7 +9,13 @@ import {
     ComputeInstanceSchedule,
     COMPUTE_INSTANCE_DEFAULTS,
 } from "./computeInstance";
-import { MlWorkspace, ML_WORKSPACE_DEFAULTS } from "./mlWorkspace";
+import {
+    ManagedNetworkIsolationMode,
+    MlWorkspace,
+    mlWorkspaceArgsProblem,
+    ML_WORKSPACE_DEFAULTS,
+    WorkspaceLockLevel,
+} from "./mlWorkspace";
 import { deriveNames, isValidName, NAME_RULES } from "./naming";
 import { TrainingPipeline } from "./trainingPipeline";
 
@@ -45,6 +51,32 @@ export interface LabComputeInstanceOptions {
     readonly subnetId?: string;
     /** Optional. No public node IP (needs a subnet or a managed network). Defaults to false. */
     readonly disableNodePublicIp?: boolean;
+}
+
+/** The lab workspace's options beyond the lab's settings (see MlWorkspaceArgs). */
+export interface LabWorkspaceOptions {
+    /**
+     * Optional. A subnet for private endpoints: public network access off. Cannot be combined with
+     * `managedNetworkIsolationMode`. Defaults to none (public, as in the lab).
+     */
+    readonly privateEndpointSubnetId?: string;
+    /**
+     * Conditional (with `privateEndpointSubnetId`). Public IPv4 addresses or ranges the storage firewall
+     * admits: the deploying machine's, so that the training pipeline can upload. Defaults to none.
+     */
+    readonly storageAllowedIpRanges?: string[];
+    /** Optional. Azure's managed network isolation; irreversible. Defaults to none. */
+    readonly managedNetworkIsolationMode?: ManagedNetworkIsolationMode;
+    /** Conditional (with `customerManagedKeyUri`). The vault holding the key (purge protection on). */
+    readonly customerManagedKeyVaultId?: string;
+    /** Conditional (with `customerManagedKeyVaultId`). The key's identifier URL. */
+    readonly customerManagedKeyUri?: string;
+    /** Optional (with a key). A user-assigned identity that may read the key. Defaults to none. */
+    readonly customerManagedKeyIdentityId?: string;
+    /** Optional. Workspace logs and metrics to the stack's Log Analytics. Defaults to false. */
+    readonly diagnosticSettings?: boolean;
+    /** Optional. A management lock on the workspace; turns purge on destroy off. Defaults to none. */
+    readonly lock?: WorkspaceLockLevel;
 }
 
 /** A compute cluster for the lab's workspace (see ComputeClusterArgs). */
@@ -118,6 +150,8 @@ export interface Dp100LabArgs {
      * components only. Defaults to true.
      */
     readonly submitTrainingJob?: boolean;
+    /** Optional. The workspace's options beyond the lab's settings. Defaults to none. */
+    readonly workspace?: LabWorkspaceOptions;
     /** Optional. The compute instance's options beyond the lab's settings. Defaults to none. */
     readonly computeInstance?: LabComputeInstanceOptions;
     /** Optional. A compute cluster in the workspace. Defaults to none. */
@@ -171,16 +205,35 @@ export class Dp100Lab extends pulumi.ComponentResource {
     public readonly appInsightsName: pulumi.Output<string>;
     /** The compute instance name. */
     public readonly computeInstanceName: pulumi.Output<string>;
+    /** The training pipeline job's name (undefined when `submitTrainingJob` is false). */
+    public readonly trainingJobName: pulumi.Output<string | undefined>;
+    /** A link to the training pipeline job in the studio (undefined when not submitted). */
+    public readonly trainingJobStudioUrl: pulumi.Output<string | undefined>;
+    /** The compute cluster's name (undefined without `computeCluster`). */
+    public readonly computeClusterName: pulumi.Output<string | undefined>;
+    /** Who got which compute instance (empty without `learners`). */
+    public readonly classroomAssignments: pulumi.Output<ClassroomAssignment[]>;
+
     /** The workspace component, for stacks that add to it. */
-    public readonly workspace: MlWorkspace;
+    public get workspace(): MlWorkspace {
+        return labChildren(this).workspace;
+    }
     /** The compute instance component. */
-    public readonly computeInstance: ComputeInstance;
+    public get computeInstance(): ComputeInstance {
+        return labChildren(this).computeInstance;
+    }
     /** The training pipeline: data, code and component assets, and the pipeline job. */
-    public readonly trainingPipeline: TrainingPipeline;
+    public get trainingPipeline(): TrainingPipeline {
+        return labChildren(this).trainingPipeline;
+    }
     /** The compute cluster, when `computeCluster` is set. */
-    public readonly computeCluster: ComputeCluster | undefined;
+    public get computeCluster(): ComputeCluster | undefined {
+        return labChildren(this).computeCluster;
+    }
     /** The classroom, when `learners` is set. */
-    public readonly classroom: Classroom | undefined;
+    public get classroom(): Classroom | undefined {
+        return labChildren(this).classroom;
+    }
 
     constructor(name: string, args: Dp100LabArgs, opts?: pulumi.ComponentResourceOptions) {
         super("mllab:index:Dp100Lab", name, {}, opts);
@@ -209,73 +262,79 @@ export class Dp100Lab extends pulumi.ComponentResource {
             tags: args.tags,
         }, { parent: this });
 
-        this.workspace = new MlWorkspace(`${name}-ml`, {
+        const workspace = new MlWorkspace(`${name}-ml`, {
             resourceGroupName: group.name,
             location: args.location,
             workspaceName,
             logAnalyticsRetentionDays: args.logAnalyticsRetentionDays,
             logAnalyticsDailyCapGb: args.logAnalyticsDailyCapGb,
             keyVaultPurgeProtection: args.keyVaultPurgeProtection,
+            ...args.workspace,
             protect,
-            purgeOnDestroy: args.purgeOnDestroy ?? (protect ? false : LAB_DEFAULTS.purgeOnDestroy),
+            purgeOnDestroy: labPurgeOnDestroy(args),
             tags: args.tags,
         }, { parent: this });
         // Everything created inside the workspace waits for the purge resource (if any), so that a
         // destroy deletes it before the workspace is purged.
-        const insideWorkspace = { parent: this, dependsOn: [this.workspace.contentsDependency] };
+        const insideWorkspace = { parent: this, dependsOn: [workspace.contentsDependency] };
         const inWorkspace = {
             resourceGroupName: group.name,
-            workspaceName: this.workspace.workspaceName,
+            workspaceName: workspace.workspaceName,
             location: args.location,
         };
 
-        this.computeInstance = new ComputeInstance(`${name}-compute`, {
+        const computeInstance = new ComputeInstance(`${name}-compute`, {
             ...inWorkspace,
             ...childArgs.computeInstance,
-            computeInstanceName: this.workspace.nameSuffix.apply(
+            computeInstanceName: workspace.nameSuffix.apply(
                 (suffix) => deriveNames(workspaceName, suffix).computeInstance,
             ),
             assignedUserTenantId: childArgs.computeInstance.assignedUserObjectId === undefined
                 ? undefined
-                : (args.computeInstance?.assignedUserTenantId ?? this.workspace.tenantId),
+                : (args.computeInstance?.assignedUserTenantId ?? workspace.tenantId),
         }, insideWorkspace);
 
-        this.computeCluster = childArgs.computeCluster === undefined
+        const computeCluster = childArgs.computeCluster === undefined
             ? undefined
             : new ComputeCluster(`${name}-cluster`, { ...inWorkspace, ...childArgs.computeCluster }, insideWorkspace);
 
-        this.classroom = childArgs.classroom === undefined
+        const classroom = childArgs.classroom === undefined
             ? undefined
             : new Classroom(`${name}-classroom`, {
                 ...inWorkspace,
                 ...childArgs.classroom,
-                workspaceId: this.workspace.workspaceId,
-                tenantId: this.workspace.tenantId,
-                instanceNameSuffix: this.workspace.nameSuffix,
+                workspaceId: workspace.workspaceId,
+                tenantId: workspace.tenantId,
+                instanceNameSuffix: workspace.nameSuffix,
             }, insideWorkspace);
 
         const trainingCompute = args.trainingCompute ?? LAB_DEFAULTS.trainingCompute;
-        this.trainingPipeline = new TrainingPipeline(`${name}-pipeline`, {
+        const trainingPipeline = new TrainingPipeline(`${name}-pipeline`, {
             resourceGroupName: group.name,
-            workspaceName: this.workspace.workspaceName,
-            workspaceId: this.workspace.workspaceId,
-            workspaceGuid: this.workspace.workspaceGuid,
-            storageAccountName: this.workspace.storageAccountName,
-            computeId: trainingCompute === TrainingCompute.Cluster && this.computeCluster
-                ? this.computeCluster.computeId
-                : this.computeInstance.computeId,
-            tenantId: this.workspace.tenantId,
+            workspaceName: workspace.workspaceName,
+            workspaceId: workspace.workspaceId,
+            workspaceGuid: workspace.workspaceGuid,
+            storageAccountName: workspace.storageAccountName,
+            computeId: trainingCompute === TrainingCompute.Cluster && computeCluster
+                ? computeCluster.computeId
+                : computeInstance.computeId,
+            tenantId: workspace.tenantId,
             submitJob: args.submitTrainingJob ?? LAB_DEFAULTS.submitTrainingJob,
         }, insideWorkspace);
 
         this.resourceGroupName = group.name;
-        this.workspaceName = this.workspace.workspaceName;
-        this.workspaceId = this.workspace.workspaceId;
-        this.studioUrl = pulumi.interpolate`https://ml.azure.com/?wsid=${this.workspace.workspaceId}&tid=${this.workspace.tenantId}`;
-        this.storageAccountName = this.workspace.storageAccountName;
-        this.keyVaultName = this.workspace.keyVaultName;
-        this.appInsightsName = this.workspace.appInsightsName;
-        this.computeInstanceName = this.computeInstance.computeInstanceName;
+        this.workspaceName = workspace.workspaceName;
+        this.workspaceId = workspace.workspaceId;
+        this.studioUrl = pulumi.interpolate`https://ml.azure.com/?wsid=${workspace.workspaceId}&tid=${workspace.tenantId}`;
+        this.storageAccountName = workspace.storageAccountName;
+        this.keyVaultName = workspace.keyVaultName;
+        this.appInsightsName = workspace.appInsightsName;
+        this.computeInstanceName = computeInstance.computeInstanceName;
+        this.trainingJobName = pulumi.output(trainingPipeline.jobName);
+        this.trainingJobStudioUrl = pulumi.output(trainingPipeline.jobStudioUrl);
+        this.computeClusterName = pulumi.output(computeCluster?.computeClusterName);
+        this.classroomAssignments = classroom?.assignments ?? pulumi.output([]);
+        LAB_CHILDREN.set(this, { workspace, computeInstance, trainingPipeline, computeCluster, classroom });
         this.registerOutputs({
             resourceGroupName: this.resourceGroupName,
             workspaceName: this.workspaceName,
@@ -285,18 +344,51 @@ export class Dp100Lab extends pulumi.ComponentResource {
             keyVaultName: this.keyVaultName,
             appInsightsName: this.appInsightsName,
             computeInstanceName: this.computeInstanceName,
-            trainingJobName: this.trainingPipeline.jobName,
-            trainingJobStudioUrl: this.trainingPipeline.jobStudioUrl,
-            computeClusterName: this.computeCluster?.computeClusterName,
-            classroomAssignments: this.classroom?.assignments,
+            trainingJobName: this.trainingJobName,
+            trainingJobStudioUrl: this.trainingJobStudioUrl,
+            computeClusterName: this.computeClusterName,
+            classroomAssignments: this.classroomAssignments,
         });
     }
+}
+
+/**
+ * The lab's child components, kept off the class's fields: Pulumi's schema inference (for other
+ * languages) reads every field as an output and refuses references to other components.
+ */
+interface LabChildren {
+    readonly workspace: MlWorkspace;
+    readonly computeInstance: ComputeInstance;
+    readonly trainingPipeline: TrainingPipeline;
+    readonly computeCluster?: ComputeCluster;
+    readonly classroom?: Classroom;
+}
+const LAB_CHILDREN = new WeakMap<Dp100Lab, LabChildren>();
+
+function labChildren(lab: Dp100Lab): LabChildren {
+    const children = LAB_CHILDREN.get(lab);
+    if (!children) {
+        throw new Error("Dp100Lab: its children are not built yet");
+    }
+    return children;
 }
 
 /** One problem with the lab's arguments: the option it concerns and what is wrong. */
 export interface LabArgsProblem {
     readonly option: keyof Dp100LabArgs;
     readonly message: string;
+}
+
+/** Why the lab refuses a workspace whose storage only its private endpoints can reach. */
+export const LAB_STORAGE_CLOSED =
+    "privateEndpointSubnetId closes the storage account to the internet, and the lab's training pipeline " +
+    "uploads its data and code to it from the deploying machine: list that machine's public IP address in " +
+    "storageAllowedIpRanges.";
+
+/** Purge on destroy unless asked otherwise, or unless the workspace is protected or locked. */
+function labPurgeOnDestroy(args: Dp100LabArgs): boolean {
+    const keepsWorkspace = (args.protect ?? LAB_DEFAULTS.protect) || args.workspace?.lock !== undefined;
+    return args.purgeOnDestroy ?? (keepsWorkspace ? false : LAB_DEFAULTS.purgeOnDestroy);
 }
 
 /** What the lab passes to its optional children, from its own plain arguments. */
@@ -307,7 +399,9 @@ interface LabChildArgs {
 }
 
 function labChildArgs(args: Dp100LabArgs): LabChildArgs {
-    const { assignedUserTenantId: _tenant, ...instanceOptions } = args.computeInstance ?? {};
+    // The tenant is resolved by the lab (the deployment's, unless given), not passed through as is.
+    const instanceOptions: LabComputeInstanceOptions = { ...args.computeInstance };
+    delete (instanceOptions as { assignedUserTenantId?: string }).assignedUserTenantId;
     const { name: clusterName, ...clusterOptions } = args.computeCluster ?? { name: "" };
     return {
         computeInstance: {
@@ -331,6 +425,20 @@ export function labArgsProblems(args: Dp100LabArgs): LabArgsProblem[] {
     const child = labChildArgs(args);
     const unknown = pulumi.output("");
     const placement = { resourceGroupName: unknown, workspaceName: unknown, location: args.location };
+    const workspaceProblem = mlWorkspaceArgsProblem({
+        resourceGroupName: unknown,
+        location: args.location,
+        workspaceName: args.workspaceName ?? LAB_DEFAULTS.workspaceName,
+        ...args.workspace,
+        protect: args.protect,
+        purgeOnDestroy: labPurgeOnDestroy(args),
+    });
+    if (workspaceProblem) {
+        problems.push({ option: "workspace", message: workspaceProblem });
+    } else if (args.workspace?.privateEndpointSubnetId !== undefined && !(args.workspace.storageAllowedIpRanges?.length)) {
+        // The pipeline uploads its files from the deploying machine, which a closed storage account refuses.
+        problems.push({ option: "workspace", message: LAB_STORAGE_CLOSED });
+    }
     const instanceProblem = computeInstanceArgsProblem({
         ...placement,
         ...child.computeInstance,

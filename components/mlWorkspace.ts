@@ -185,6 +185,9 @@ export const ML_WORKSPACE_DEFAULTS = {
  */
 export const ML_WORKSPACE_TIMEOUTS = { create: "30m", update: "30m", delete: "30m" } as const;
 
+/** Each workspace component's contents dependency (see MlWorkspace.contentsDependency). */
+const CONTENTS_DEPENDENCY = new WeakMap<pulumi.ComponentResource, pulumi.Resource>();
+
 /**
  * An Azure Machine Learning workspace with the dependencies the portal creates for it: a storage
  * account, a key vault, and a workspace-based Application Insights on a Log Analytics workspace of its
@@ -217,9 +220,17 @@ export class MlWorkspace extends pulumi.ComponentResource {
     public readonly workspace: ml.Workspace;
     /**
      * What everything created inside the workspace must depend on: the purge resource when purge on
-     * destroy is on (so contents are deleted before the purge), else the workspace.
+     * destroy is on (so contents are deleted before the purge), else the workspace. A getter, not a
+     * field: Pulumi's schema inference would publish a field as an output of a type other languages
+     * cannot use.
      */
-    public readonly contentsDependency: pulumi.Resource;
+    public get contentsDependency(): pulumi.Resource {
+        const dependency = CONTENTS_DEPENDENCY.get(this);
+        if (!dependency) {
+            throw new Error("MlWorkspace: its workspace is not built yet");
+        }
+        return dependency;
+    }
     /** The principal id of the workspace's system-assigned identity, for role assignments. */
     public readonly workspacePrincipalId: pulumi.Output<string>;
     /** The ARM id of the workspace's private endpoint; undefined without `privateEndpointSubnetId`. */
@@ -380,7 +391,7 @@ export class MlWorkspace extends pulumi.ComponentResource {
             retainOnDelete: purgeOnDestroy,
         });
 
-        this.contentsDependency = purgeOnDestroy
+        const contentsDependency: pulumi.Resource = purgeOnDestroy
             ? new WorkspacePurge(`${name}-purge`, {
                 subscriptionId: clientConfig.subscriptionId,
                 resourceGroupName: args.resourceGroupName,
@@ -388,10 +399,11 @@ export class MlWorkspace extends pulumi.ComponentResource {
                 immutableWorkspaceSettings: { storageAccount: account.id, keyVault: vault.id },
             }, { parent: this, dependsOn: [this.workspace] })
             : this.workspace;
+        CONTENTS_DEPENDENCY.set(this, contentsDependency);
         // Extension resources of the workspace and its private endpoint follow the purge, so that on
         // destroy they go before the workspace is purged (a diagnostic setting left on a deleted
         // workspace would come back with the next workspace of the same name).
-        const afterWorkspace = [this.contentsDependency];
+        const afterWorkspace = [contentsDependency];
 
         let endpoints: Record<"workspace", network.PrivateEndpoint> | undefined;
         if (privateSubnetId !== undefined) {

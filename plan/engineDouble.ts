@@ -52,6 +52,11 @@ export const DEFAULT_INVOKE_ANSWERS: InvokeAnswers = {
         subscriptionId: "00000000-0000-0000-0000-000000000000",
         tenantId: "00000000-0000-0000-0000-00000000000a",
     }),
+    // A customer-managed key's vault, read at preview to check its purge protection (MlWorkspace).
+    "azure-native:keyvault:getVault": (inputs) => ({
+        name: inputs.vaultName,
+        properties: { enablePurgeProtection: true, enableSoftDelete: true },
+    }),
 };
 
 export const FAKE_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000";

@@ -50,6 +50,7 @@ const ISO_RULE = "must be an ISO 8601 duration such as PT60M or P1D.";
 const RANGE_RULE = "must be between 15 minutes (PT15M) and 3 days (P3D).";
 const REGION_RULE = "must be an Azure region name in lowercase letters and digits, such as westeurope or eastus2.";
 const CHOOSE = "every stack must choose its region (pulumi config set azure-native:location westeurope).";
+const SUBNET = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet-ml/subnets/snet-pe";
 const ALL_KEYS = [...Object.keys(SETTINGS), ...Object.keys(STRUCTURED_SETTINGS)].join(", ");
 
 /** [what is wrong, config over the dev stack (undefined deletes a key), the exact error]. */
@@ -99,6 +100,10 @@ const BAD_CONFIGS: Array<[string, Record<string, string | undefined>, string]> =
     ["training on a cluster that is not there", { [`${NS}:trainingCompute`]: "cluster" }, `${NS}:trainingCompute: "cluster" needs a compute cluster: set computeCluster too.`],
     ["tags not an object", { [`${NS}:tags`]: "team=ml" }, `${NS}:tags "team=ml" must be an object (a structured value in the stack file).`],
     ["a tag value not a string", { [`${NS}:tags`]: JSON.stringify({ team: "ml", cost: 5 }) }, `${NS}:tags: cost 5 must be a string.`],
+    ["workspace lock level unknown", { [`${NS}:workspace`]: JSON.stringify({ lock: "Forever" }) }, `${NS}:workspace: lock "Forever" must be one of CanNotDelete, ReadOnly.`],
+    ["private endpoint subnet not a subnet id", { [`${NS}:workspace`]: JSON.stringify({ privateEndpointSubnetId: "snet-pe" }) }, `${NS}:workspace: privateEndpointSubnetId "snet-pe" is not a subnet id: /subscriptions/<subscription id>/resourceGroups/<group>/providers/Microsoft.Network/virtualNetworks/<network>/subnets/<subnet>.`],
+    ["private workspace the pipeline cannot upload to", { [`${NS}:workspace`]: JSON.stringify({ privateEndpointSubnetId: SUBNET }) }, `${NS}:workspace: privateEndpointSubnetId closes the storage account to the internet, and the lab's training pipeline uploads its data and code to it from the deploying machine: list that machine's public IP address in storageAllowedIpRanges.`],
+    ["workspace lock with purge asked for", { [`${NS}:workspace`]: JSON.stringify({ lock: "CanNotDelete" }), [`${NS}:purgeOnDestroy`]: "true" }, `${NS}:workspace: lock and purgeOnDestroy cannot be combined: a locked workspace can be neither deleted nor purged; set one of them.`],
     ["compute instance options as a string", { [`${NS}:computeInstance`]: "ssh" }, `${NS}:computeInstance "ssh" must be an object (a structured value in the stack file).`],
     ["compute instance option unknown", { [`${NS}:computeInstance`]: JSON.stringify({ sshKey: "x" }) }, `${NS}:computeInstance: sshKey is not a field of this setting: the fields are assignedUserObjectId, assignedUserTenantId, setupScriptInline, setupScriptFile, setupScriptTimeoutMinutes, sshPublicKey, schedules, subnetId, disableNodePublicIp.`],
     ["compute instance SSH key not a key", { [`${NS}:computeInstance`]: JSON.stringify({ sshPublicKey: "hello" }) }, `${NS}:computeInstance: sshPublicKey "hello" must be an OpenSSH public key (ssh-rsa, ssh-ed25519 or ecdsa-sha2-*).`],

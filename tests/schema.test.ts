@@ -100,40 +100,30 @@ const CONTRACTS: Record<string, Contract> = {
             "classroom", "computeCluster", "computeInstance", "computeInstanceVmSize", "disableIdleShutdown",
             "idleTimeBeforeShutdown", "keyVaultPurgeProtection", "learners", "logAnalyticsDailyCapGb",
             "logAnalyticsRetentionDays", "protect", "purgeOnDestroy", "resourceGroupName", "submitTrainingJob", "tags",
-            "trainingCompute", "workspaceName",
+            "trainingCompute", "workspace", "workspaceName",
         ],
         outputs: [
-            "appInsightsName", "computeInstanceName", "keyVaultName", "resourceGroupName", "storageAccountName",
-            "studioUrl", "workspaceId", "workspaceName",
+            "appInsightsName", "classroomAssignments", "computeClusterName", "computeInstanceName", "keyVaultName",
+            "resourceGroupName", "storageAccountName", "studioUrl", "trainingJobName", "trainingJobStudioUrl",
+            "workspaceId", "workspaceName",
         ],
         resourceOutputs: {},
         types: [
-            "ClassroomLearner", ...SCHEDULE_TYPES, "LabClassroomOptions", "LabComputeClusterOptions",
-            "LabComputeInstanceOptions", "TrainingCompute",
+            "ClassroomAssignment", "ClassroomLearner", ...SCHEDULE_TYPES, "LabClassroomOptions", "LabComputeClusterOptions",
+            "LabComputeInstanceOptions", "LabWorkspaceOptions", "ManagedNetworkIsolationMode", "TrainingCompute",
+            "WorkspaceLockLevel",
         ],
     },
 };
 
 /**
- * What inference rejects today, and the fix. Pulumi's inference reads every class field (private and
- * `#private` ones too) as an output; getters and methods it skips.
+ * What inference rejects today, and the fix; empty while everything infers. Pulumi's inference reads
+ * every class field (private and `#private` ones too) as an output, and refuses references to other
+ * components: that is why Dp100Lab's child components and MlWorkspace's contentsDependency are getters.
  */
 const PENDING = {
-    /**
-     * Dp100Lab's fields `workspace: MlWorkspace`, `computeInstance: ComputeInstance`, `trainingPipeline:
-     * TrainingPipeline`, `computeCluster: ComputeCluster | undefined` and `classroom: Classroom |
-     * undefined` are references to other components, which inference rejects
-     * (it can only reference resources of @pulumi/* packages), and the whole package's schema with them:
-     * no component can be added from another language. Fix in components/lab.ts: keep the children in a
-     * module-level WeakMap and expose them through getters (same names and types for TypeScript users).
-     */
-    rejected: ["Dp100Lab"],
-    /**
-     * MlWorkspace's `contentsDependency: pulumi.Resource` becomes an output of a made-up object type
-     * `mllab:index:Resource` (with a `urn`), which other languages cannot use. Same fix in
-     * components/mlWorkspace.ts: a getter over a module-level WeakMap.
-     */
-    extraOutputs: { MlWorkspace: ["contentsDependency"] } as Record<string, string[]>,
+    rejected: [] as string[],
+    extraOutputs: {} as Record<string, string[]>,
 };
 
 interface PropertySpec {
