@@ -15,6 +15,7 @@ const shared = {
     testEnvironment: "node",
     roots: ["<rootDir>/tests"],
     transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
+    setupFiles: ["<rootDir>/tests/helpers/stubNodeTest.ts"],
 };
 
 /** @type {import('jest').Config} */

@@ -13,10 +13,8 @@ import {
 } from "../../components/arm/armClient";
 import { accepted, armError, drop, FakeArm, operation } from "./fakeArm";
 
-// Pulumi's closure serializer (last test) requires every built-in module to name them; loading
-// `node:test` inside jest leaves a TestReporterScope that --detectOpenHandles reports. The
-// serializer only needs an object to recognise, so a stub keeps the run free of open handles.
-jest.mock("node:test", () => ({}));
+// node:test is stubbed for every test file (tests/helpers/stubNodeTest.ts): Pulumi's closure
+// serializer, used in the last test, would otherwise leave a test reporter open.
 
 const SUB = "00000000-1111-2222-3333-444444444444";
 const RG = "rg-dp100-lab";
