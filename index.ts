@@ -21,3 +21,5 @@ export const trainingJobStudioUrl = lab.trainingPipeline.jobStudioUrl;
 export const experimentName = lab.trainingPipeline.experimentName;
 export const dataAssetNames = lab.trainingPipeline.dataAssetNames;
 export const dataAssetVersions = lab.trainingPipeline.dataAssetVersions;
+export const computeClusterName = lab.computeClusterName;
+export const classroomAssignments = lab.classroomAssignments;

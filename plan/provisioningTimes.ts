@@ -92,6 +92,25 @@ export const PROVISIONING_TIMES: Readonly<Record<string, ProvisioningTime>> = {
     "azure-native:authorization:RoleAssignment": {
         seconds: 5, range: "2-30 s", basis: "typical", note: "the PUT; Entra may take minutes more to apply it",
     },
+    // The workspace's optional private networking, diagnostics and lock (scenario stacks secure, max).
+    "azure-native:network:PrivateEndpoint": {
+        seconds: 60, range: "30 s-2 min", basis: "typical", note: "the endpoint's network interface and connection approval",
+    },
+    "azure-native:network:PrivateDnsZoneGroup": {
+        seconds: 10, range: "5-30 s", basis: "assumed", note: "writes the endpoint's A records",
+    },
+    "azure-native:privatedns:PrivateZone": {
+        seconds: 30, range: "20-60 s", basis: "typical", note: "a global resource",
+    },
+    "azure-native:privatedns:VirtualNetworkLink": {
+        seconds: 30, range: "20-60 s", basis: "typical", note: "",
+    },
+    "azure-native:monitor:DiagnosticSetting": {
+        seconds: 5, range: "2-10 s", basis: "assumed", note: "a configuration write",
+    },
+    "azure-native:authorization:ManagementLockByScope": {
+        seconds: 5, range: "2-10 s", basis: "assumed", note: "a configuration write",
+    },
     // Every dynamic resource (`pulumi-nodejs:dynamic/<module>:<Type>` too): the project's own code.
     "pulumi-nodejs:dynamic:Resource": {
         seconds: 5, range: "unknown", basis: "assumed", note: "the project's own code; its create may do anything (the workspace purge does nothing until delete)",

@@ -243,6 +243,9 @@ describe("stack outputs", () => {
             dataAssetNames: { raw_data: "automobile_price_raw_data" },
             // Content-derived: a hash prefix of the CSV and its settings.
             dataAssetVersions: { raw_data: expect.stringMatching(/^[0-9a-f]{12}$/) },
+            // The lab has no cluster and no classroom.
+            computeClusterName: undefined,
+            classroomAssignments: [],
         });
     });
 });
