@@ -1,14 +1,18 @@
 /**
- * Two jest projects:
- * - `unit`: the stack, its components, the plan, policies, workflows, the fake-ARM suite. Fast; what
- *   `npm run test:unit` runs on every change.
- * - `library`: builds, packs and installs the component library, and infers its multi-language schema.
- *   Slow (tens of seconds), so `npm run test:lib` runs it separately; `npm test` runs both.
+ * Three jest projects:
+ * - `stack`: the program itself: every lab setting on the registered resources, config validation,
+ *   derived names, the components' argument checks. What `npm run test:unit` runs on every change.
+ * - `suites`: each component's own suite, the scenario stacks, the purge and its fake ARM, the
+ *   training pipeline, the offline plan, the policy pack, the workflows.
+ * - `library`: builds, packs and installs the component library, and infers its multi-language schema
+ *   (tens of seconds).
+ * `npm test` runs all three.
  *
- * Transpile-only: `npm run typecheck` (tsc --noEmit) is the one type check. With `isolatedModules` in
- * tsconfig.json, ts-jest compiles each file on its own without a type checker, several times faster
- * and lighter (see ../shared/reference/pulumi-notes.md for the measured figures).
+ * Transpile-only: `npm run typecheck` is the one type check. With `isolatedModules` in tsconfig.json,
+ * ts-jest compiles each file on its own without a type checker, several times faster and lighter
+ * (see ../shared/reference/pulumi-notes.md for the measured figures).
  */
+const STACK_TESTS = ["lab", "config", "components", "naming"].map((name) => `<rootDir>/tests/${name}.test.ts`);
 const LIBRARY_TESTS = ["<rootDir>/tests/packaging.test.ts", "<rootDir>/tests/schema.test.ts"];
 
 const shared = {
@@ -21,7 +25,13 @@ const shared = {
 /** @type {import('jest').Config} */
 module.exports = {
     projects: [
-        { ...shared, displayName: "unit", testMatch: ["**/*.test.ts"], testPathIgnorePatterns: ["/node_modules/", ...LIBRARY_TESTS] },
+        { ...shared, displayName: "stack", testMatch: STACK_TESTS },
+        {
+            ...shared,
+            displayName: "suites",
+            testMatch: ["**/*.test.ts"],
+            testPathIgnorePatterns: ["/node_modules/", ...STACK_TESTS, ...LIBRARY_TESTS],
+        },
         { ...shared, displayName: "library", testMatch: LIBRARY_TESTS },
     ],
     // Each test file has its own Pulumi runtime; two workers fit the 2-core machines.

@@ -77,7 +77,16 @@ export interface EngineDoubleOptions {
     readonly invokeAnswers?: InvokeAnswers;
     /** Config keys whose values are secrets (so the program sees them as secret). */
     readonly secretKeys?: string[];
+    /**
+     * False to skip serializing dynamic providers' code: Pulumi's closure serializer parses every
+     * captured function and requires every Node built-in, about a second per run, for an input nobody
+     * reads offline. The `__provider` input then holds {@link UNSERIALIZED_PROVIDER}. Defaults to true.
+     */
+    readonly serializeDynamicProviders?: boolean;
 }
+
+/** What a dynamic resource's `__provider` input holds when its code was not serialized. */
+export const UNSERIALIZED_PROVIDER = "[dynamic provider code: not serialized by the offline plan]";
 
 /**
  * Installs the double for the current Pulumi runtime and returns the live record that fills as the
@@ -98,6 +107,9 @@ export async function installEngineDouble(options: EngineDoubleOptions): Promise
         },
     }, options.project, options.stack, options.preview ?? false);
     pulumi.runtime.setAllConfig(options.config, options.secretKeys);
+    if (options.serializeDynamicProviders === false) {
+        skipProviderSerialization();
+    }
 
     // Wrap the mock monitor to see what Pulumi's mocks do not pass on: parent, dependencies, options.
     const monitor = pulumi.runtime.getMonitor() as unknown as {
@@ -113,6 +125,18 @@ export async function installEngineDouble(options: EngineDoubleOptions): Promise
         });
     };
     return record;
+}
+
+/**
+ * Replaces Pulumi's closure serializer, in this module registry, with one that returns a placeholder.
+ * An SDK without this internal simply serializes as before.
+ */
+function skipProviderSerialization(): void {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const closure = require("@pulumi/pulumi/runtime/closure/serializeClosure") as { serializeFunction?: unknown };
+    if (typeof closure.serializeFunction === "function") {
+        closure.serializeFunction = async () => ({ text: UNSERIALIZED_PROVIDER, exportName: "handler", containsSecrets: false });
+    }
 }
 
 /** The part of the engine's RegisterResourceRequest that the record reads. */

@@ -154,7 +154,10 @@ function parseOptions(argv: readonly string[]): CliArgs {
 /** Loads the program in this process: fine for the CLI, which runs one plan and exits. */
 function requireRunner(programPath: string): ProgramRunner {
     return async (request: ProgramRequest): Promise<ProgramResult> => {
-        const { runWithEngineDouble } = await import("./program");
+        // A require, not an import(): a CommonJS module under node16 resolution, and jest's
+        // module registry decides what it loads.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { runWithEngineDouble } = require("./program") as typeof import("./program");
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         return runWithEngineDouble(request, () => require(programPath));
     };

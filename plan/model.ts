@@ -5,7 +5,7 @@
  */
 import { createHash } from "crypto";
 import * as path from "path";
-import type { RegisteredResource } from "./engineDouble";
+import { RegisteredResource, UNSERIALIZED_PROVIDER } from "./engineDouble";
 import { PlanError } from "./errors";
 import { estimate, Estimate } from "./estimate";
 import type { ProgramResult } from "./program";
@@ -175,8 +175,6 @@ export function buildPlan(config: StackConfig, result: ProgramResult, policies: 
     };
 }
 
-/** What a dynamic resource's `__provider` input holds when the plan did not serialize the code (program.ts). */
-export const UNSERIALIZED_PROVIDER = "[dynamic provider code: not serialized by the offline plan]";
 
 /**
  * A dynamic resource's `__provider` input is its provider's code, serialized by Pulumi (thousands of

@@ -8,7 +8,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { EngineRecord, installEngineDouble, RegisteredResource } from "./engineDouble";
 import { isProgramError, ProgramError } from "./errors";
-import { UNSERIALIZED_PROVIDER } from "./model";
 
 /** What a run needs: the identity of the stack and its config as the CLI would pass it. */
 export interface ProgramRequest {
@@ -38,13 +37,15 @@ const RUN_TIMEOUT_MS = 30_000;
  * described, secrets kept in Pulumi's secret envelope for the plan to redact).
  */
 export async function runWithEngineDouble(request: ProgramRequest, load: () => unknown): Promise<ProgramResult> {
-    skipProviderSerialization();
     const record: EngineRecord = await installEngineDouble({
         project: request.project,
         stack: request.stack,
         config: request.config,
         secretKeys: request.secretKeys,
         preview: false,
+        // About a fifth of the plan's run time, for an input the plan only summarizes; the component's
+        // own unit tests serialize the real closure.
+        serializeDynamicProviders: false,
     });
     const failures: unknown[] = [];
     const onRejection = (reason: unknown) => failures.push(reason);
@@ -68,20 +69,6 @@ export async function runWithEngineDouble(request: ProgramRequest, load: () => u
         return { resources, outputs };
     } finally {
         process.off("unhandledRejection", onRejection);
-    }
-}
-
-/**
- * A dynamic resource's provider is serialized by Pulumi's closure serializer (a TypeScript parse of
- * every captured function, and a require of every Node built-in): about a fifth of the plan's run time, for
- * an input the plan only summarizes. The plan replaces it with a placeholder; the component's own unit
- * tests serialize the real closure. An SDK without this internal simply serializes as before.
- */
-function skipProviderSerialization(): void {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const closure = require("@pulumi/pulumi/runtime/closure/serializeClosure") as { serializeFunction?: unknown };
-    if (typeof closure.serializeFunction === "function") {
-        closure.serializeFunction = async () => ({ text: UNSERIALIZED_PROVIDER, exportName: "handler", containsSecrets: false });
     }
 }
 

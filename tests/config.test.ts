@@ -6,7 +6,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { SETTINGS, STRUCTURED_SETTINGS } from "../config";
-import { BASE_CONFIG, runProgramExpectingError } from "./helpers/program";
+import * as pulumi from "@pulumi/pulumi";
+import { defineLabStack } from "../stack";
+import { EngineRecord, installEngineDouble } from "../plan/engineDouble";
+import { BASE_CONFIG, PROJECT, runProgramExpectingError, STACK } from "./helpers/program";
 
 const root = path.join(__dirname, "..");
 const readYaml = (file: string) => parse(fs.readFileSync(path.join(root, file), "utf8"));
@@ -146,33 +149,57 @@ describe("bad configuration never deploys half a stack", () => {
         expect(BAD_CONFIGS.length).toBeGreaterThanOrEqual(30);
     });
 
-    test.each(BAD_CONFIGS)("%s", async (_what, overrides, message) => {
-        const failed = await runProgramExpectingError(withOverrides(overrides));
-        expect(failed.error.message).toBe(message);
-        expect(failed.kind).toBe("RunError");
-        expect(failed.record.resources).toEqual([]);
+    // The program itself (stack.ts, what index.ts runs) once per configuration, in one Pulumi runtime:
+    // a bad configuration registers nothing, so the next case starts from the same empty record.
+    let record: EngineRecord;
+    beforeAll(async () => {
+        record = await installEngineDouble({ project: PROJECT, stack: STACK, config: {} });
     });
 
-    test("several problems come as one error, one line each", async () => {
-        const failed = await runProgramExpectingError({
+    /** Runs the program with this raw config and returns the RunError it must stop with. */
+    function refusal(config: Record<string, string>): Error {
+        pulumi.runtime.setAllConfig(config);
+        try {
+            defineLabStack();
+        } catch (error) {
+            expect(pulumi.RunError.isInstance(error)).toBe(true);
+            return error as Error;
+        }
+        throw new Error("the program accepted the configuration");
+    }
+
+    test.each(BAD_CONFIGS)("%s", (_what, overrides, message) => {
+        expect(refusal(withOverrides(overrides)).message).toBe(message);
+        expect(record.resources).toEqual([]);
+    });
+
+    test("several problems come as one error, one line each", () => {
+        const error = refusal({
             "azure-native:location": "West Europe",
             [`${NS}:workspaceName`]: "ml",
             [`${NS}:idleShutdown`]: "PT5M",
         });
-        expect(failed.error.message).toBe([
+        expect(error.message).toBe([
             `azure-native:location "West Europe" ${REGION_RULE}`,
             `${NS}:workspaceName "ml" ${WS_RULE}`,
             `${NS}:idleShutdown "PT5M" ${RANGE_RULE}`,
         ].join("\n"));
-        expect(failed.record.resources).toEqual([]);
+        expect(record.resources).toEqual([]);
     });
 
-    test("settings of other namespaces are not ours to judge", async () => {
-        const failed = await runProgramExpectingError({
+    test("settings of other namespaces are not ours to judge", () => {
+        const error = refusal({
             "azure-native:location": "",
             "azure-native:subscriptionId": "whatever",
             "other-project:workspaceName": "x",
         });
-        expect(failed.error.message).toBe(`azure-native:location "" is empty: ${CHOOSE}`);
+        expect(error.message).toBe(`azure-native:location "" is empty: ${CHOOSE}`);
+    });
+
+    test("index.ts itself stops on bad config before registering anything", async () => {
+        const failed = await runProgramExpectingError(withOverrides({ [`${NS}:idleShutdown`]: "PT5M" }));
+        expect(failed.error.message).toBe(`${NS}:idleShutdown "PT5M" ${RANGE_RULE}`);
+        expect(failed.kind).toBe("RunError");
+        expect(failed.record.resources).toEqual([]);
     });
 });

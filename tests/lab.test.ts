@@ -2,7 +2,7 @@
  * The lab stack as the engine would receive it: every setting of LAB.md sections 1 and 3 on the
  * registered inputs, what must be absent, the references between resources, parents, and outputs.
  */
-import { BASE_CONFIG, ProgramRun, runProgram, single } from "./helpers/program";
+import { BASE_CONFIG, ProgramRun, runPrograms, single } from "./helpers/program";
 import type { RegisteredResource } from "../plan/engineDouble";
 
 const T = {
@@ -23,9 +23,24 @@ const SUFFIX = "xxx7k2"; // what the engine double's RandomString returns for le
 const SUB = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-dp100-labs";
 const WORKSPACE_ID = `${SUB}/providers/Microsoft.MachineLearningServices/workspaces/mlw-dp100-labs`;
 
+/** A configuration that changes every lab setting, and one that turns idle shutdown off. */
+const CUSTOM_CONFIG = {
+    "azure-native:location": "eastus2",
+    "dp100-lab:resourceGroupName": "rg-class-b",
+    "dp100-lab:workspaceName": "mlw_class_b",
+    "dp100-lab:computeInstanceVmSize": "Standard_E4ds_v4",
+    "dp100-lab:idleShutdown": "PT2H",
+    "dp100-lab:logAnalyticsRetentionDays": "90",
+    "dp100-lab:logAnalyticsDailyCapGb": "5",
+    "dp100-lab:keyVaultPurgeProtection": "true",
+};
+const IDLE_OFF_CONFIG = { ...BASE_CONFIG, "dp100-lab:idleShutdown": "off" };
+
 let lab: ProgramRun;
+let custom: ProgramRun;
+let idleOff: ProgramRun;
 beforeAll(async () => {
-    lab = await runProgram(BASE_CONFIG);
+    [lab, custom, idleOff] = await runPrograms([BASE_CONFIG, CUSTOM_CONFIG, IDLE_OFF_CONFIG]);
 });
 
 const find = (type: string) => single(lab.record, type);
@@ -251,19 +266,6 @@ describe("stack outputs", () => {
 });
 
 describe("config overrides reach the resources", () => {
-    let custom: ProgramRun;
-    beforeAll(async () => {
-        custom = await runProgram({
-            "azure-native:location": "eastus2",
-            "dp100-lab:resourceGroupName": "rg-class-b",
-            "dp100-lab:workspaceName": "mlw_class_b",
-            "dp100-lab:computeInstanceVmSize": "Standard_E4ds_v4",
-            "dp100-lab:idleShutdown": "PT2H",
-            "dp100-lab:logAnalyticsRetentionDays": "90",
-            "dp100-lab:logAnalyticsDailyCapGb": "5",
-            "dp100-lab:keyVaultPurgeProtection": "true",
-        });
-    });
     const get = (type: string) => single(custom.record, type).inputs as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
     test("names and region", () => {
@@ -292,8 +294,7 @@ describe("config overrides reach the resources", () => {
     });
 
     test("idle shutdown 'off' leaves the property out", async () => {
-        const off = await runProgram({ ...BASE_CONFIG, "dp100-lab:idleShutdown": "off" });
-        const settings = (single(off.record, T.compute).inputs as Record<string, any>).properties.properties; // eslint-disable-line @typescript-eslint/no-explicit-any
+        const settings = (single(idleOff.record, T.compute).inputs as Record<string, any>).properties.properties; // eslint-disable-line @typescript-eslint/no-explicit-any
         expect(settings).not.toHaveProperty("idleTimeBeforeShutdown");
         expect(settings.vmSize).toBe("Standard_DS11_v2");
     });

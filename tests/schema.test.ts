@@ -213,7 +213,10 @@ beforeAll(async () => {
         stdio: "pipe",
     });
     // The components Pulumi finds in the package's entry, as `pulumi package add` does.
-    const entry = await import("../components/index");
+    // A require, not an import(): a CommonJS module under node16 resolution, and jest's
+    // module registry decides what it loads.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const entry = require("../components/index") as typeof import("../components/index");
     exported = getPulumiComponents(entry).map((cls) => (cls as unknown as { name: string }).name).sort();
 }, 60_000);
 

@@ -5,7 +5,7 @@
 import type { TokenCredential } from "@azure/identity";
 import { workspacePurgeProvider } from "../components/workspacePurge";
 import { accepted, armError, FakeArm, operation } from "./arm/fakeArm";
-import { BASE_CONFIG, runProgram, single } from "./helpers/program";
+import { BASE_CONFIG, ProgramRun, runProgram, runPrograms, single } from "./helpers/program";
 
 const SUB = "00000000-0000-0000-0000-000000000000";
 const WS_PATH = `/subscriptions/${SUB}/resourceGroups/rg-dp100-labs/providers/Microsoft.MachineLearningServices/workspaces/mlw-dp100-labs`;
@@ -91,8 +91,18 @@ describe("the purge provider", () => {
 });
 
 describe("the lab's destroy ordering", () => {
+    let noPurge: ProgramRun;
+    let protectedLab: ProgramRun;
+    beforeAll(async () => {
+        [noPurge, protectedLab] = await runPrograms([
+            { ...BASE_CONFIG, "dp100-lab:purgeOnDestroy": "false" },
+            { ...BASE_CONFIG, "dp100-lab:protect": "true" },
+        ]);
+    });
+
     test("workspace retained, purge depends on it, compute depends on the purge", async () => {
-        const { record } = await runProgram(BASE_CONFIG);
+        // The real closure serializer, as pulumi up runs it: the provider's code must serialize.
+        const { record } = await runProgram(BASE_CONFIG, { serializeDynamicProviders: true });
         const workspace = single(record, "azure-native:machinelearningservices:Workspace");
         const purge = single(record, PURGE_TYPE);
         const compute = single(record, "azure-native:machinelearningservices:Compute");
@@ -102,7 +112,9 @@ describe("the lab's destroy ordering", () => {
         expect(compute.dependencies).toContain(purge.urn);
         expect(purge.options).toEqual({ customTimeouts: { delete: "65m" } });
         const { __provider, ...inputs } = purge.inputs;
-        expect(typeof __provider).toBe("string");
+        // The serialized provider carries the ARM client with it (it requires its SDKs when it runs).
+        expect(__provider).toEqual(expect.stringContaining("forceToPurge"));
+        expect(__provider).toEqual(expect.stringContaining('require("@azure/core-rest-pipeline")'));
         expect(inputs).toEqual({
             subscriptionId: SUB,
             resourceGroupName: "rg-dp100-labs",
@@ -114,16 +126,16 @@ describe("the lab's destroy ordering", () => {
         });
     });
 
-    test("purgeOnDestroy false: no purge resource, the workspace is deleted normally", async () => {
-        const { record } = await runProgram({ ...BASE_CONFIG, "dp100-lab:purgeOnDestroy": "false" });
+    test("purgeOnDestroy false: no purge resource, the workspace is deleted normally", () => {
+        const { record } = noPurge;
         expect(record.resources.filter((r) => r.type === PURGE_TYPE)).toEqual([]);
         const workspace = single(record, "azure-native:machinelearningservices:Workspace");
         expect(workspace.options.retainOnDelete).toBeUndefined();
         expect(single(record, "azure-native:machinelearningservices:Compute").dependencies).toContain(workspace.urn);
     });
 
-    test("protect: workspace, storage and key vault protected, and no purge", async () => {
-        const { record } = await runProgram({ ...BASE_CONFIG, "dp100-lab:protect": "true" });
+    test("protect: workspace, storage and key vault protected, and no purge", () => {
+        const { record } = protectedLab;
         const protectedTypes = record.resources.filter((r) => r.options.protect).map((r) => r.type).sort();
         expect(protectedTypes).toEqual([
             "azure-native:keyvault:Vault",

@@ -17,14 +17,32 @@ export interface ProgramRun {
     readonly outputs: Record<string, unknown>;
 }
 
-/** Runs index.ts with the given raw config (over none: pass BASE_CONFIG to start from the dev stack). */
-export async function runProgram(config: Record<string, string>, preview = false): Promise<ProgramRun> {
+/**
+ * Runs index.ts with the given raw config (over none: pass BASE_CONFIG to start from the dev stack).
+ * Dynamic providers' code is not serialized unless asked (about a second per run); the purge's own
+ * tests ask.
+ */
+export async function runProgram(
+    config: Record<string, string>,
+    options: { preview?: boolean; serializeDynamicProviders?: boolean } = {},
+): Promise<ProgramRun> {
     let run: ProgramRun | undefined;
     await jest.isolateModulesAsync(async () => {
-        const pulumi: typeof PulumiModule = await import("@pulumi/pulumi");
-        const { installEngineDouble } = await import("../../plan/engineDouble");
-        const record = await installEngineDouble({ project: PROJECT, stack: STACK, config, preview });
-        const program: Record<string, unknown> = await import("../../index");
+        // A require, not an import(): a CommonJS module under node16 resolution, and jest's
+        // module registry decides what it loads.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const pulumi: typeof PulumiModule = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { installEngineDouble } = require("../../plan/engineDouble") as typeof import("../../plan/engineDouble");
+        const record = await installEngineDouble({
+            project: PROJECT,
+            stack: STACK,
+            config,
+            preview: options.preview ?? false,
+            serializeDynamicProviders: options.serializeDynamicProviders ?? false,
+        });
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const program: Record<string, unknown> = require("../../index") as typeof import("../../index");
         const outputs: Record<string, unknown> = {};
         for (const [key, value] of Object.entries(program)) {
             outputs[key] = pulumi.Output.isInstance(value) ? await promiseOf(value) : value;
@@ -33,6 +51,34 @@ export async function runProgram(config: Record<string, string>, preview = false
         run = { record, outputs };
     });
     return run as ProgramRun;
+}
+
+/**
+ * Runs the program (stack.ts, what index.ts runs) once per config, one after another in one fresh
+ * module registry: a run's registrations all reach its own record before the next run starts
+ * (`disconnect` waits for them), and loading the modules once saves about a second a run.
+ */
+export async function runPrograms(configs: Array<Record<string, string>>): Promise<ProgramRun[]> {
+    const runs: ProgramRun[] = [];
+    await jest.isolateModulesAsync(async () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const pulumi: typeof PulumiModule = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { installEngineDouble } = require("../../plan/engineDouble") as typeof import("../../plan/engineDouble");
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { defineLabStack, labStackOutputs } = require("../../stack") as typeof import("../../stack");
+        for (const config of configs) {
+            const record = await installEngineDouble({ project: PROJECT, stack: STACK, config, serializeDynamicProviders: false });
+            const outputs: Record<string, unknown> = {};
+            const stackOutputs: Record<string, unknown> = labStackOutputs(defineLabStack());
+            for (const [key, value] of Object.entries(stackOutputs)) {
+                outputs[key] = pulumi.Output.isInstance(value) ? await promiseOf(value) : value;
+            }
+            await pulumi.runtime.disconnect();
+            runs.push({ record, outputs });
+        }
+    });
+    return runs;
 }
 
 /** How a failed run failed: the error, its Pulumi kind, and what was registered before it. */
@@ -46,11 +92,14 @@ export interface FailedRun {
 export async function runProgramExpectingError(config: Record<string, string>): Promise<FailedRun> {
     let result: FailedRun | undefined;
     await jest.isolateModulesAsync(async () => {
-        const pulumi: typeof PulumiModule = await import("@pulumi/pulumi");
-        const { installEngineDouble } = await import("../../plan/engineDouble");
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const pulumi: typeof PulumiModule = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { installEngineDouble } = require("../../plan/engineDouble") as typeof import("../../plan/engineDouble");
         const record = await installEngineDouble({ project: PROJECT, stack: STACK, config });
         try {
-            await import("../../index");
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            require("../../index");
         } catch (error) {
             const kind = pulumi.RunError.isInstance(error)
                 ? "RunError"

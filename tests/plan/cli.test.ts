@@ -22,8 +22,12 @@ let devResult: ProgramResult | undefined;
 const runProgram: ProgramRunner = async (request) => {
     let result: ProgramResult | undefined;
     await jest.isolateModulesAsync(async () => {
-        const { runWithEngineDouble } = await import("../../plan/program");
-        result = await runWithEngineDouble(request, () => import("../../index"));
+        // A require, not an import(): a CommonJS module under node16 resolution, and jest's
+        // module registry decides what it loads.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { runWithEngineDouble } = require("../../plan/program") as typeof import("../../plan/program");
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        result = await runWithEngineDouble(request, () => require("../../index"));
     });
     if (request.stack === "dev") {
         devResult = result;
