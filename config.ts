@@ -118,6 +118,15 @@ export interface StructuredSettingSpec {
 /** Every structured project setting (stack files only), keyed without the namespace. */
 export const STRUCTURED_SETTINGS = {
     tags: { kind: "map", description: "Tags on every resource that takes them." },
+    workspace: {
+        kind: "object",
+        description: "The workspace's options: private endpoint or managed network, customer-managed key, diagnostics, lock.",
+        fields: {
+            privateEndpointSubnetId: "string", storageAllowedIpRanges: "list", managedNetworkIsolationMode: "string",
+            customerManagedKeyVaultId: "string", customerManagedKeyUri: "string", customerManagedKeyIdentityId: "string",
+            diagnosticSettings: "boolean", lock: "string",
+        },
+    },
     computeInstance: {
         kind: "object",
         description: "The compute instance's options beyond the lab's settings.",
@@ -174,7 +183,8 @@ export function loadConfig(): LabConfig {
     }
     const structured = parseStructuredSettings(namespace, all, problems);
     const purgeKey = `${namespace}:purgeOnDestroy`;
-    if (values.protect === true && all[purgeKey] === "true") {
+    const purgeAsked = all[purgeKey] === "true";
+    if (values.protect === true && purgeAsked) {
         problems.push(`${purgeKey} "true" cannot be combined with ${namespace}:protect "true": a protected workspace is never purged; remove one of them.`);
     }
     if (problems.length > 0) {
@@ -196,8 +206,9 @@ export function loadConfig(): LabConfig {
         protect: values.protect as boolean,
         submitTrainingJob: values.submitTrainingJob as boolean,
         trainingCompute: values.trainingCompute as TrainingCompute,
-        // protect turns purge off unless purge was asked for explicitly (refused above).
-        purgeOnDestroy: values.protect === true ? false : (values.purgeOnDestroy as boolean),
+        // protect (and a workspace lock) turn purge off unless purge was asked for explicitly, which
+        // is refused above (protect) or by the workspace's own check (lock).
+        ...(all[purgeKey] !== undefined ? { purgeOnDestroy: values.purgeOnDestroy as boolean } : {}),
         ...(structured as Omit<Partial<Dp100LabArgs>, "location">),
     };
     // The values inside structured settings, with the components' own checks: still before any resource.
