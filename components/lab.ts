@@ -136,7 +136,7 @@ export interface Dp100LabArgs {
     readonly keyVaultPurgeProtection?: boolean;
     /**
      * Optional. Purges the workspace on destroy (and before a replacement), so the lab's fixed names can
-     * be deployed again at once. Defaults to true, unless `protect` is on.
+     * be deployed again at once. Defaults to true, unless `protect` or `workspace.lock` is set.
      */
     readonly purgeOnDestroy?: boolean;
     /**
@@ -289,9 +289,7 @@ export class Dp100Lab extends pulumi.ComponentResource {
             computeInstanceName: workspace.nameSuffix.apply(
                 (suffix) => deriveNames(workspaceName, suffix).computeInstance,
             ),
-            assignedUserTenantId: childArgs.computeInstance.assignedUserObjectId === undefined
-                ? undefined
-                : (args.computeInstance?.assignedUserTenantId ?? workspace.tenantId),
+            assignedUserTenantId: labAssignedUserTenant(args, workspace.tenantId),
         }, insideWorkspace);
 
         const computeCluster = childArgs.computeCluster === undefined
@@ -391,6 +389,18 @@ function labPurgeOnDestroy(args: Dp100LabArgs): boolean {
     return args.purgeOnDestroy ?? (keepsWorkspace ? false : LAB_DEFAULTS.purgeOnDestroy);
 }
 
+/**
+ * The assigned user's tenant: the one given, else the deployment's when a user is assigned. A tenant
+ * without a user is passed on, so that the instance's own check refuses it.
+ */
+function labAssignedUserTenant(args: Dp100LabArgs, deploymentTenant: pulumi.Input<string>): pulumi.Input<string> | undefined {
+    const options = args.computeInstance;
+    if (options?.assignedUserTenantId !== undefined) {
+        return options.assignedUserTenantId;
+    }
+    return options?.assignedUserObjectId === undefined ? undefined : deploymentTenant;
+}
+
 /** What the lab passes to its optional children, from its own plain arguments. */
 interface LabChildArgs {
     readonly computeInstance: Omit<ComputeInstanceArgs, "resourceGroupName" | "workspaceName" | "location" | "computeInstanceName" | "assignedUserTenantId">;
@@ -399,7 +409,7 @@ interface LabChildArgs {
 }
 
 function labChildArgs(args: Dp100LabArgs): LabChildArgs {
-    // The tenant is resolved by the lab (the deployment's, unless given), not passed through as is.
+    // The tenant is resolved by the lab (labAssignedUserTenant), not passed through as is.
     const instanceOptions: LabComputeInstanceOptions = { ...args.computeInstance };
     delete (instanceOptions as { assignedUserTenantId?: string }).assignedUserTenantId;
     const { name: clusterName, ...clusterOptions } = args.computeCluster ?? { name: "" };
@@ -443,9 +453,7 @@ export function labArgsProblems(args: Dp100LabArgs): LabArgsProblem[] {
         ...placement,
         ...child.computeInstance,
         computeInstanceName: unknown,
-        assignedUserTenantId: child.computeInstance.assignedUserObjectId === undefined
-            ? undefined
-            : (args.computeInstance?.assignedUserTenantId ?? unknown),
+        assignedUserTenantId: labAssignedUserTenant(args, unknown),
     });
     if (instanceProblem) {
         // The lab's own options for the instance are top-level; the rest are under computeInstance.

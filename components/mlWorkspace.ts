@@ -66,7 +66,7 @@ export interface MlWorkspaceArgs {
     readonly workspaceName: string;
     /** Optional. Days Log Analytics keeps data (30-730). Defaults to 30. */
     readonly logAnalyticsRetentionDays?: number;
-    /** Optional. Daily ingestion cap of Log Analytics in GB (at least 1). Defaults to no cap. */
+    /** Optional. Daily ingestion cap of Log Analytics in GB (1-10000). Defaults to no cap. */
     readonly logAnalyticsDailyCapGb?: number;
     /** Optional. Days a deleted key vault stays recoverable, its name reserved (7-90). Defaults to 7. */
     readonly keyVaultSoftDeleteRetentionDays?: number;
