@@ -1,9 +1,9 @@
 /**
  * Three jest projects:
- * - `stack`: the program itself: every lab setting on the registered resources, config validation,
- *   derived names, the components' argument checks. What `npm run test:unit` runs on every change.
- * - `suites`: each component's own suite, the scenario stacks, the purge and its fake ARM, the
- *   training pipeline, the offline plan, the policy pack, the workflows.
+ * - `stack`: the program itself: every lab setting on the registered resources, config validation
+ *   (the program run on every bad input), derived names. What `npm run test:unit` runs on every change.
+ * - `suites`: each component used directly (its own suite and argument checks), the scenario stacks,
+ *   the purge and its fake ARM, the training pipeline, the offline plan, the policy pack, the workflows.
  * - `library`: builds, packs and installs the component library, and infers its multi-language schema
  *   (tens of seconds).
  * `npm test` runs all three.
@@ -12,7 +12,7 @@
  * ts-jest compiles each file on its own without a type checker, several times faster and lighter
  * (see ../shared/reference/pulumi-notes.md for the measured figures).
  */
-const STACK_TESTS = ["lab", "config", "components", "naming"].map((name) => `<rootDir>/tests/${name}.test.ts`);
+const STACK_TESTS = ["lab", "config", "naming"].map((name) => `<rootDir>/tests/${name}.test.ts`);
 const LIBRARY_TESTS = ["<rootDir>/tests/packaging.test.ts", "<rootDir>/tests/schema.test.ts"];
 
 const shared = {
