@@ -100,7 +100,9 @@ export async function installEngineDouble(options: EngineDoubleOptions): Promise
         call: (args) => {
             const answer = answers[args.token];
             if (!answer) {
-                throw new Error(`unexpected invoke ${args.token}: the engine double has no answer for it`);
+                // `details` is what Pulumi's invoke passes on to the program as the error's message.
+                const message = `unexpected invoke ${args.token}: the engine double has no answer for it`;
+                throw Object.assign(new Error(message), { details: message });
             }
             record.invokes.push({ token: args.token, inputs: args.inputs });
             return answer(args.inputs);
