@@ -6,6 +6,7 @@
 import { createHash } from "crypto";
 import * as path from "path";
 import { RegisteredResource, UNSERIALIZED_PROVIDER } from "./engineDouble";
+import type { PolicyFinding } from "../policy/runner";
 import { PlanError } from "./errors";
 import { estimate, Estimate } from "./estimate";
 import type { ProgramResult } from "./program";
@@ -65,14 +66,8 @@ export interface PolicyReport {
     readonly advisory: number;
 }
 
-export interface PlanFinding {
-    readonly policyName: string;
-    readonly enforcementLevel: "mandatory" | "advisory";
-    readonly urn: string;
-    readonly type: string;
-    readonly name: string;
-    readonly message: string;
-}
+/** A policy finding as the pack's runner reports it. */
+export type PlanFinding = PolicyFinding;
 
 export interface Plan {
     readonly format: string;

@@ -18,6 +18,7 @@ import {
 import { isValidName } from "../components/naming";
 import { EngineRecord, installEngineDouble, RegisteredResource } from "../plan/engineDouble";
 import { promiseOf } from "./helpers/program";
+import { errorOf } from "./helpers/errors";
 
 let record: EngineRecord;
 beforeAll(async () => {
@@ -234,14 +235,6 @@ describe("names", () => {
     });
 });
 
-function errorOf(build: () => unknown): { message: string; isResourceError: boolean } {
-    try {
-        build();
-    } catch (error) {
-        return { message: (error as Error).message, isResourceError: pulumi.ResourceError.isInstance(error) };
-    }
-    throw new Error("no error was thrown");
-}
 
 /** Two object ids whose 4-letter tags collide, found by search: same display name, same instance name. */
 function collidingObjectIds(): [string, string] {

@@ -2,11 +2,11 @@
  * The components used directly, as other stacks reuse them: bad arguments fail with one
  * ResourceError before any child resource exists.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { ComputeInstance, ComputeInstanceArgs } from "../components/computeInstance";
 import { Dp100Lab } from "../components/lab";
 import { MlWorkspace, MlWorkspaceArgs } from "../components/mlWorkspace";
 import { EngineRecord, installEngineDouble } from "../plan/engineDouble";
+import { errorOf } from "./helpers/errors";
 
 let record: EngineRecord;
 beforeAll(async () => {
@@ -21,14 +21,6 @@ const instanceArgs: ComputeInstanceArgs = {
 };
 const workspaceArgs: MlWorkspaceArgs = { resourceGroupName: "rg", location: "westeurope", workspaceName: "mlw-test" };
 
-function errorOf(build: () => unknown): { message: string; isResourceError: boolean } {
-    try {
-        build();
-    } catch (error) {
-        return { message: (error as Error).message, isResourceError: pulumi.ResourceError.isInstance(error) };
-    }
-    throw new Error("no error was thrown");
-}
 
 describe("ComputeInstance rejects bad arguments", () => {
     test.each<[string, Partial<ComputeInstanceArgs>, string]>([

@@ -12,6 +12,7 @@ import {
 } from "../components/computeCluster";
 import { EngineRecord, installEngineDouble, RegisteredResource } from "../plan/engineDouble";
 import { promiseOf } from "./helpers/program";
+import { errorOf } from "./helpers/errors";
 
 let record: EngineRecord;
 beforeAll(async () => {
@@ -155,14 +156,6 @@ describe("the cluster name rule", () => {
     });
 });
 
-function errorOf(build: () => unknown): { message: string; isResourceError: boolean } {
-    try {
-        build();
-    } catch (error) {
-        return { message: (error as Error).message, isResourceError: pulumi.ResourceError.isInstance(error) };
-    }
-    throw new Error("no error was thrown");
-}
 
 describe("bad arguments fail with one ResourceError and no child", () => {
     test.each<[string, Partial<ComputeClusterArgs>, string]>([

@@ -21,6 +21,7 @@ import {
 } from "../components/validation";
 import { EngineRecord, installEngineDouble, RegisteredResource } from "../plan/engineDouble";
 import { promiseOf } from "./helpers/program";
+import { errorOf } from "./helpers/errors";
 
 let record: EngineRecord;
 beforeAll(async () => {
@@ -205,14 +206,6 @@ test("the defaults object names what the lab documents", () => {
     });
 });
 
-function errorOf(build: () => unknown): { message: string; isResourceError: boolean } {
-    try {
-        build();
-    } catch (error) {
-        return { message: (error as Error).message, isResourceError: pulumi.ResourceError.isInstance(error) };
-    }
-    throw new Error("no error was thrown");
-}
 
 const missingFile = path.join(os.tmpdir(), "no-such-dir-ci", "setup.sh");
 const emptyFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ci-empty-")), "empty.sh");

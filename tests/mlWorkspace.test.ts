@@ -19,6 +19,7 @@ import {
     installEngineDouble,
     RegisteredResource,
 } from "../plan/engineDouble";
+import { errorOf } from "./helpers/errors";
 
 const T = {
     component: "mllab:index:MlWorkspace",
@@ -131,14 +132,6 @@ async function build(name: string, args: MlWorkspaceArgs): Promise<Built> {
     };
 }
 
-function errorOf(build: () => unknown): { message: string; isResourceError: boolean } {
-    try {
-        build();
-    } catch (error) {
-        return { message: (error as Error).message, isResourceError: pulumi.ResourceError.isInstance(error) };
-    }
-    throw new Error("no error was thrown");
-}
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const inputsOf = (resource: RegisteredResource) => resource.inputs as Record<string, any>;
