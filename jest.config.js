@@ -36,4 +36,7 @@ module.exports = {
     ],
     // Each test file has its own Pulumi runtime; two workers fit the 2-core machines.
     maxWorkers: 2,
+    // A worker that ran several files' Pulumi runtimes did not always exit when asked ("failed to exit
+    // gracefully"); recycling any worker above this size after a file avoids it, and bounds memory.
+    workerIdleMemoryLimit: "450MB",
 };
