@@ -226,6 +226,13 @@ function fakeId(args: pulumi.runtime.MockResourceArgs): string {
             return `${base}/providers/Microsoft.MachineLearningServices/workspaces/${inputs.workspaceName}`;
         case "machinelearningservices:Compute":
             return `${base}/providers/Microsoft.MachineLearningServices/workspaces/${inputs.workspaceName}/computes/${inputs.computeName}`;
+        case "machinelearningservices:DataVersion":
+        case "machinelearningservices:CodeVersion":
+        case "machinelearningservices:ComponentVersion": {
+            // The asset's ARM id, as a pipeline job references it.
+            const collection = { DataVersion: "data", CodeVersion: "codes", ComponentVersion: "components" }[resource];
+            return `${base}/providers/Microsoft.MachineLearningServices/workspaces/${inputs.workspaceName}/${collection}/${inputs.name}/versions/${inputs.version}`;
+        }
         default:
             return `${base}/providers/fake/${resource}/${args.name}`;
     }

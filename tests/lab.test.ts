@@ -196,6 +196,42 @@ describe("LAB.md section 3: compute instance", () => {
     });
 });
 
+describe("LAB.md section 4: the training pipeline", () => {
+    const WS_ID = WORKSPACE_ID;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const job = () => find("azure-native:resources:Resource").inputs as any;
+
+    test("a pipeline job in experiment train-regression-designer, on the stack's compute instance", () => {
+        expect(job().resourceProviderNamespace).toBe("Microsoft.MachineLearningServices");
+        expect(job().parentResourcePath).toBe("workspaces/mlw-dp100-labs");
+        expect(job().resourceType).toBe("jobs");
+        expect(job().properties.jobType).toBe("Pipeline");
+        expect(job().properties.experimentName).toBe("train-regression-designer");
+        expect(job().properties.settings.default_compute).toBe(`${WS_ID}/computes/cimlwdp100labs${SUFFIX}`);
+        expect(find(T.compute).inputs.computeName).toBe(`cimlwdp100labs${SUFFIX}`);
+    });
+
+    test("its input is the stack's data asset, and every step runs a component version of this stack", () => {
+        const dataVersion = find("azure-native:machinelearningservices:DataVersion").inputs as Record<string, string>;
+        expect(job().properties.inputs.raw_data).toEqual({
+            jobInputType: "uri_file",
+            mode: "ReadOnlyMount",
+            uri: `${WS_ID}/data/${dataVersion.name}/versions/${dataVersion.version}`,
+        });
+        const componentIds = lab.record.resources
+            .filter((r) => r.type === "azure-native:machinelearningservices:ComponentVersion")
+            .map((r) => `${WS_ID}/components/${r.inputs.name}/versions/${r.inputs.version}`);
+        const steps = Object.values(job().properties.jobs) as Array<{ componentId: string }>;
+        expect(steps).toHaveLength(6);
+        expect(steps.map((step) => step.componentId).sort()).toEqual(componentIds.sort());
+    });
+
+    test("the job's name is the one the project chose, in the registered inputs", () => {
+        expect(job().resourceName).toBe("automobile-price-xxxxx7k2");
+        expect(lab.outputs.trainingJobName).toBe(job().resourceName);
+    });
+});
+
 describe("stack structure", () => {
     const byUrn = (urn: string | undefined): RegisteredResource | undefined =>
         lab.record.resources.find((r) => r.urn === urn);

@@ -1,7 +1,7 @@
 /**
- * The TrainingPipeline component under Pulumi mocks of its own: ARM-shaped ids for the Azure ML assets
- * and the job (the engine double gives them `/providers/fake/...` ids), and a random provider whose
- * value changes exactly when its keepers do, as the real one does. One component run per scenario.
+ * The TrainingPipeline component under Pulumi mocks of its own: ARM-shaped ids for every resource it
+ * makes (the job too), and a random provider whose value changes exactly when its keepers do, as the
+ * real one does. One component run per scenario.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
